@@ -1,0 +1,245 @@
+"""Evaluate a rulebook for one descriptor and one as-of date. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import RuleDataError
+from ..facts import fact_view
+from ..models.descriptor import Descriptor
+from ..models.rule import Arm, Kind, Rule, Scope
+from ..rulebook import LoadedRule, Rulebook
+from .conditions import Context, Outcome, Step, Truth, evaluate
+from .results import (
+    Assessment,
+    ClassificationResult,
+    JurisdictionResult,
+    ObligationResult,
+    Status,
+    TierResult,
+    Verdict,
+)
+
+Bindings = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Which dated arm governs at the as-of date."""
+
+    state: str  # in_force | upcoming | ended | none | unknown
+    arm: Arm | None = None
+    steps: tuple[Step, ...] = ()
+
+
+def timing(arms: list[Arm] | None, ctx: Context) -> Timing:
+    if not arms:
+        return Timing("in_force")
+    as_of = ctx.as_of
+    evaluated = [(arm, evaluate(arm.when, ctx)) for arm in arms]
+    active = [(a, o) for a, o in evaluated if o.truth is Truth.true]
+    unknown = [(a, o) for a, o in evaluated if o.truth is Truth.unknown]
+    for arm, outcome in active:
+        if arm.from_ <= as_of and (arm.until is None or as_of < arm.until):
+            return Timing("in_force", arm, outcome.steps)
+    upcoming = sorted((p for p in active if p[0].from_ > as_of), key=lambda p: p[0].from_)
+    open_unknown = [(a, o) for a, o in unknown if a.until is None or as_of < a.until]
+    if upcoming:
+        first = upcoming[0]
+        if any(a.from_ <= first[0].from_ for a, _ in open_unknown):
+            return Timing("unknown", None, tuple(s for _, o in open_unknown for s in o.steps))
+        return Timing("upcoming", first[0], first[1].steps)
+    if open_unknown:
+        return Timing("unknown", None, tuple(s for _, o in open_unknown for s in o.steps))
+    if active:
+        last = max(active, key=lambda p: p[0].until or dt.date.max)
+        return Timing("ended", last[0], last[1].steps)
+    return Timing("none", None, tuple(s for _, o in evaluated for s in o.steps))
+
+
+@dataclass
+class _Evaluator:
+    book: Rulebook
+    facts: dict[str, Any]
+    as_of: dt.date
+    memo: dict[tuple[str, str], ClassificationResult] = field(default_factory=dict)
+    active: set[tuple[str, str]] = field(default_factory=set)
+
+    def context(self, bindings: Bindings) -> Context:
+        return Context(self.facts, self.as_of, self.classify, dict(bindings))
+
+    # ----------------------------------------------------------------- classifications
+    def classify(self, rule_id: str, bindings: Bindings) -> Outcome:
+        result = self.classification(rule_id, bindings)
+        return Outcome(result.truth, tuple(result.steps))
+
+    def classification(self, rule_id: str, bindings: Bindings) -> ClassificationResult:
+        loaded = self.book.rules.get(rule_id)
+        if loaded is None or loaded.rule.kind is not Kind.classification:
+            raise RuleDataError(f"unknown classification {rule_id!r}")
+        subject, own = _subject(loaded.rule.scope, bindings)
+        key = (rule_id, subject)
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.active:
+            raise RuleDataError(f"classification cycle through {rule_id}")
+        self.active.add(key)
+        try:
+            result = self._classify(loaded, subject, own)
+        finally:
+            self.active.discard(key)
+        self.memo[key] = result
+        return result
+
+    def _classify(self, loaded: LoadedRule, subject: str, bindings: Bindings) -> ClassificationResult:
+        rule = loaded.rule
+        ctx = self.context(bindings)
+        outcome = evaluate(rule.condition, ctx)
+        truth, steps, start, upcoming = outcome.truth, list(outcome.steps), None, None
+        if truth is Truth.true and rule.effective:
+            when = timing(rule.effective, ctx)
+            if when.state == "in_force":
+                start = when.arm.from_ if when.arm else None
+            elif when.state == "upcoming":
+                truth, upcoming = Truth.false, when.arm.from_ if when.arm else None
+                steps.append(Step(f"takes effect on {upcoming} ({when.arm.basis if when.arm else ''})", Truth.false))
+            elif when.state == "unknown":
+                truth = Truth.unknown
+                steps.extend(when.steps)
+            else:
+                truth = Truth.false
+                steps.append(Step("not in effect at the as-of date", Truth.false))
+        return ClassificationResult(
+            id=loaded.id, rule=rule, subject=subject, truth=truth, steps=tuple(steps),
+            effective_from=start, upcoming_from=upcoming,
+        )
+
+    # ----------------------------------------------------------------- roles
+    def roles(self, addressees: list[str], bindings: Bindings) -> Outcome:
+        stated = self.facts.get("organisation", {}).get("roles")
+        if stated is not None and set(addressees) & set(stated):
+            held = sorted(set(addressees) & set(stated))
+            return Outcome(Truth.true, (Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles"),))
+        granted_unknown: list[Step] = []
+        for loaded in self.book.of_kind(Kind.classification):
+            if loaded.rule.grants_role in addressees and loaded.rule.scope is Scope.system:
+                result = self.classification(loaded.id, bindings)
+                if result.truth is Truth.true:
+                    return Outcome(Truth.true, (Step(
+                        f"organisation becomes {loaded.rule.grants_role} ({loaded.rule.citation.pinpoint}: {loaded.rule.title})",
+                        Truth.true, classification=loaded.id),))
+                if result.truth is Truth.unknown:
+                    granted_unknown.extend(result.steps)
+        if stated is None:
+            return Outcome(Truth.unknown, (Step("organisation.roles is not stated", Truth.unknown, fact="organisation.roles", missing=("organisation.roles",)),))
+        if granted_unknown:
+            return Outcome(Truth.unknown, tuple(granted_unknown))
+        return Outcome(Truth.false, (Step(f"organisation does not hold role {' or '.join(addressees)}", Truth.false, fact="organisation.roles"),))
+
+    # ----------------------------------------------------------------- obligations
+    def obligation(self, loaded: LoadedRule, bindings: Bindings) -> ObligationResult:
+        rule = loaded.rule
+        subject, own = _subject(rule.scope, bindings)
+        ctx = self.context(own)
+        role = self.roles(rule.addressees or [], own)
+        cond = evaluate(rule.condition, ctx) if role.truth is not Truth.false else Outcome(Truth.unknown)
+        base = dict(id=_instance_id(loaded.id, subject), loaded=loaded, subject=subject)
+        if role.truth is Truth.false:
+            return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=role.steps)
+        if cond.truth is Truth.false:
+            return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=cond.steps)
+        if Truth.unknown in (role.truth, cond.truth):
+            steps = tuple(s for o in (role, cond) if o.truth is Truth.unknown for s in o.steps)
+            return ObligationResult(**base, verdict=Verdict.undetermined, steps=steps)
+        when = timing(rule.effective, ctx)
+        steps = (*role.steps, *cond.steps, *when.steps)
+        if when.state == "in_force":
+            return ObligationResult(**base, verdict=Verdict.applies, status=Status.in_force, arm=when.arm, steps=steps)
+        if when.state == "upcoming":
+            return ObligationResult(**base, verdict=Verdict.applies, status=Status.upcoming, arm=when.arm, steps=steps)
+        if when.state == "unknown":
+            return ObligationResult(**base, verdict=Verdict.undetermined, steps=tuple(when.steps))
+        if when.state == "ended":
+            note = Step(f"ceased to apply on {when.arm.until if when.arm else '?'}", Truth.false)
+            return ObligationResult(**base, verdict=Verdict.does_not_apply, arm=when.arm, steps=(*steps, note))
+        note = Step("none of the dated conditions of this provision is met", Truth.false)
+        return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=(*when.steps, note))
+
+
+def _subject(scope: Scope, bindings: Bindings) -> tuple[str, dict[str, Any]]:
+    """The subject key for a rule of ``scope`` and the bindings that rule sees."""
+    if scope is Scope.system:
+        return "system", {}
+    name = "model" if scope is Scope.model else "use_case"
+    if name not in bindings:
+        raise RuleDataError(f"a {scope.value}-scoped rule was used outside a {name} context")
+    item, _shown = bindings[name]
+    return f"{name}:{item.get('id')}", {name: bindings[name]}
+
+
+def _instance_id(rule_id: str, subject: str) -> str:
+    return rule_id if subject == "system" else f"{rule_id}@{subject.split(':', 1)[1]}"
+
+
+def _subject_bindings(scope: Scope, facts: dict[str, Any]) -> list[dict[str, Any]]:
+    if scope is Scope.system:
+        return [{}]
+    if scope is Scope.model:
+        return [{"model": (m, f"models[{m['id']}]")} for m in facts.get("models") or []]
+    cases = (facts.get("system") or {}).get("use_cases") or []
+    return [{"use_case": (u, f"system.use_cases[{u['id']}]")} for u in cases]
+
+
+def _tier(ev: _Evaluator, code: str) -> TierResult | None:
+    tiers = ev.book.jurisdictions[code].tiers
+    if not tiers:
+        return None
+    caveats: list[str] = []
+    for tier in tiers:
+        outcome = evaluate(tier.when, ev.context({}))
+        if outcome.truth is Truth.true:
+            return TierResult(tier.id, tier.label, tuple(outcome.steps), tuple(caveats))
+        if outcome.truth is Truth.unknown:
+            caveats.append(f"{tier.label}: undetermined ({', '.join(outcome.missing) or 'missing facts'})")
+    return TierResult("undetermined", "Undetermined", (), tuple(caveats))
+
+
+def assess(
+    descriptor: Descriptor,
+    book: Rulebook,
+    as_of: dt.date,
+    jurisdictions: list[str] | None = None,
+) -> Assessment:
+    """Evaluate every rule of the selected jurisdictions for ``descriptor`` at ``as_of``."""
+    facts = fact_view(descriptor)
+    ev = _Evaluator(book, facts, as_of)
+    results = []
+    for code in sorted(book.jurisdictions):
+        if jurisdictions and code not in jurisdictions:
+            continue
+        rules = sorted((r for r in book.rules.values() if r.jurisdiction == code), key=lambda r: r.id)
+        classifications = [
+            ev.classification(r.id, b)
+            for r in rules if r.rule.kind is Kind.classification
+            for b in _subject_bindings(r.rule.scope, facts)
+        ]
+        obligations = [
+            ev.obligation(r, b)
+            for r in rules if r.rule.kind is Kind.obligation
+            for b in _subject_bindings(r.rule.scope, facts)
+        ]
+        results.append(
+            JurisdictionResult(
+                jurisdiction=book.jurisdictions[code],
+                tier=_tier(ev, code),
+                classifications=tuple(classifications),
+                obligations=tuple(obligations),
+            )
+        )
+    return Assessment(descriptor=descriptor, as_of=as_of, rules_digest=book.digest, jurisdictions=tuple(results))
+
+
+__all__ = ["assess", "timing", "Rule"]

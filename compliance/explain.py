@@ -1,0 +1,78 @@
+"""`compliance explain`: the path from stated facts through classifications to an obligation."""
+
+from __future__ import annotations
+
+import difflib
+
+from .engine.conditions import Step, Truth
+from .engine.results import Assessment, ClassificationResult, ObligationResult
+from .errors import UsageError
+
+_MARK = {Truth.true: "✓", Truth.false: "✗", Truth.unknown: "?"}
+
+
+def find_obligation(assessment: Assessment, ident: str) -> ObligationResult:
+    obligations = assessment.obligations()
+    exact = [o for o in obligations if o.id == ident]
+    if exact:
+        return exact[0]
+    by_rule = [o for o in obligations if o.loaded.id == ident]
+    if len(by_rule) == 1:
+        return by_rule[0]
+    if by_rule:
+        raise UsageError(f"{ident} applies to several subjects",
+                         "name one: " + ", ".join(o.id for o in by_rule))
+    close = difflib.get_close_matches(ident, [o.id for o in obligations], n=3, cutoff=0.5)
+    raise UsageError(f"no obligation {ident!r}",
+                     ("did you mean " + " or ".join(close) + "?") if close
+                     else "list ids with: compliance obligations FILE --format json")
+
+
+def _classification(assessment: Assessment, rule_id: str, subject: str) -> ClassificationResult | None:
+    candidates = [c for c in assessment.classifications() if c.id == rule_id]
+    for c in candidates:
+        if c.subject == subject:
+            return c
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _steps(assessment: Assessment, steps: tuple[Step, ...], subject: str, depth: int,
+           seen: set[str], out: list[str]) -> None:
+    pad = "    " * depth
+    for step in steps:
+        out.append(f"{pad}{_MARK[step.truth]} {step.text}")
+        if step.classification and step.classification not in seen:
+            found = _classification(assessment, step.classification, subject)
+            if found is not None:
+                seen.add(step.classification)
+                out.append(f"{pad}    ↳ {found.rule.title} — {found.rule.citation.pinpoint}"
+                           f" ({found.truth.value})")
+                _steps(assessment, found.steps, subject, depth + 1, seen, out)
+
+
+def explain_text(assessment: Assessment, ident: str) -> str:
+    o = find_obligation(assessment, ident)
+    rule = o.rule
+    out = [
+        f"{o.id}",
+        f"{rule.title} — {rule.citation.pinpoint} ({rule.citation.instrument})",
+        f"as of {assessment.as_of.isoformat()}: {o.verdict.value}"
+        + (f", {o.status.value}" if o.status else "")
+        + (f" from {o.applies_from.isoformat()}" if o.applies_from else ""),
+    ]
+    if o.arm is not None and o.applies_from:
+        out.append(f"date set by: {o.arm.basis}")
+    out.append("")
+    out.append("Why:")
+    _steps(assessment, o.steps, o.subject, 1, set(), out)
+    if o.missing:
+        out.append("")
+        out.append("Missing facts (state them in the descriptor to decide): " + ", ".join(o.missing))
+    v = rule.verification
+    out.append("")
+    out.append(f"Provision: {rule.citation.text.strip()}")
+    out.append(f"Checked against: {v.checked_against.strip()} ({v.checked_on}; {v.status.value})")
+    if v.alternative_reading:
+        out.append(f"Other reading: {v.alternative_reading.strip()}")
+    out.append("Not legal advice.")
+    return "\n".join(out) + "\n"

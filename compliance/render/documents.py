@@ -1,0 +1,211 @@
+"""The document registry: which documents an audit pack can hold, and when each one is built.
+
+Applicability is decided by the rule data, not here. Obligation rules carry ``documents:`` tags
+(``annex_iv``, ``annex_iv.5``, ``annex_xi``, ...; see ``docs/rule-data.md``); a document is built
+when at least one obligation tagged with it (or with one of its sections) has the verdict
+``applies``, whether already in force or upcoming. The transparency report is always built.
+
+This module holds no article numbers that decide anything: the ``citation`` of a document spec
+is only the heading printed on the cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Scope = Literal["system", "model"]
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One kind of document the pack can contain."""
+
+    key: str
+    """Tag used in rule data (``documents: [annex_iv]``) and in evidence ``sections``."""
+    title: str
+    """Title printed on the cover."""
+    template: str
+    """Template path, relative to a templates directory."""
+    filename: str
+    """Output file stem; model-scoped documents get ``-<model id>`` appended."""
+    scope: Scope
+    """``system``: one per pack; ``model``: one per model whose obligations carry the tag."""
+    basis: str
+    """Legal basis printed on the cover (display only)."""
+    always: bool = False
+    """Built whatever the obligations say (the transparency report)."""
+
+
+TRANSPARENCY_REPORT = DocumentSpec(
+    key="transparency_report",
+    title="Transparency report",
+    template="eu/ai_act/transparency_report.html.j2",
+    filename="transparency-report",
+    scope="system",
+    basis="Summary of the obligations assessment",
+    always=True,
+)
+
+DOCUMENTS: tuple[DocumentSpec, ...] = (
+    TRANSPARENCY_REPORT,
+    DocumentSpec(
+        key="annex_iv",
+        title="Technical documentation of a high-risk AI system",
+        template="eu/ai_act/annex_iv.html.j2",
+        filename="annex-iv-technical-documentation",
+        scope="system",
+        basis="Art. 11(1) and Annex IV",
+    ),
+    DocumentSpec(
+        key="annex_v",
+        title="EU declaration of conformity (draft for signature)",
+        template="eu/ai_act/annex_v.html.j2",
+        filename="annex-v-declaration-of-conformity",
+        scope="system",
+        basis="Art. 47 and Annex V",
+    ),
+    DocumentSpec(
+        key="fria",
+        title="Fundamental rights impact assessment",
+        template="eu/ai_act/fria.html.j2",
+        filename="fria",
+        scope="system",
+        basis="Art. 27(1)(a)-(f)",
+    ),
+    DocumentSpec(
+        key="annex_xi",
+        title="Technical documentation of a general-purpose AI model",
+        template="eu/ai_act/annex_xi.html.j2",
+        filename="annex-xi-model-documentation",
+        scope="model",
+        basis="Art. 53(1)(a) and Annex XI; GPAI Code of Practice, Model Documentation Form",
+    ),
+    DocumentSpec(
+        key="annex_xii",
+        title="Information for downstream providers",
+        template="eu/ai_act/annex_xii.html.j2",
+        filename="annex-xii-downstream-information",
+        scope="model",
+        basis="Art. 53(1)(b) and Annex XII",
+    ),
+    DocumentSpec(
+        key="training_summary",
+        title="Public summary of training content",
+        template="eu/ai_act/training_summary.html.j2",
+        filename="training-content-summary",
+        scope="model",
+        basis="Art. 53(1)(d); AI Office template, C(2025) 5235 final",
+    ),
+)
+
+BY_KEY: Mapping[str, DocumentSpec] = {spec.key: spec for spec in DOCUMENTS}
+
+
+def tag_document(tag: str) -> str:
+    """``annex_iv.2.g`` -> ``annex_iv``."""
+    return tag.split(".", 1)[0]
+
+
+def tag_matches(tag: str, key: str) -> bool:
+    """Whether a ``documents:`` tag refers to document ``key`` or one of its sections."""
+    return tag == key or tag.startswith(key + ".")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one document is in the pack, and why."""
+
+    spec: DocumentSpec
+    subject: str
+    """``system`` or ``model:<id>``."""
+    present: bool
+    reason: str
+    """One sentence for the pack index."""
+    obligations: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    """The obligations tagged with this document (for this subject), in engine order."""
+
+    @property
+    def model_id(self) -> str | None:
+        return self.subject.split(":", 1)[1] if self.subject.startswith("model:") else None
+
+    @property
+    def stem(self) -> str:
+        model = self.model_id
+        return f"{self.spec.filename}-{model}" if model else self.spec.filename
+
+    @property
+    def applying(self) -> tuple[dict[str, Any], ...]:
+        return tuple(o for o in self.obligations if o.get("verdict") == "applies")
+
+
+def all_obligations(assessment: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [o for j in assessment.get("jurisdictions", []) for o in j.get("obligations", [])]
+
+
+def _subjects(assessment: Mapping[str, Any], descriptor_models: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {f"model:{m}": None for m in descriptor_models}
+    for ob in all_obligations(assessment):
+        subject = ob.get("subject") or "system"
+        if subject.startswith("model:"):
+            seen.setdefault(subject, None)
+    return list(seen)
+
+
+def _describe(ob: Mapping[str, Any]) -> str:
+    status = ob.get("status")
+    when = ob.get("applies_from")
+    if status == "upcoming" and when:
+        return f"{ob['citation']} (applies from {when})"
+    return f"{ob['citation']}"
+
+
+def decide(
+    assessment: Mapping[str, Any], descriptor_models: Iterable[str] = ()
+) -> list[Decision]:
+    """Decide, for every registered document and subject, whether it goes into the pack."""
+    obligations = all_obligations(assessment)
+    decisions: list[Decision] = []
+    model_subjects = _subjects(assessment, descriptor_models)
+    for spec in DOCUMENTS:
+        subjects = ["system"] if spec.scope == "system" else model_subjects
+        if spec.scope == "model" and not subjects:
+            decisions.append(
+                Decision(spec, "system", False, "The descriptor lists no AI models.")
+            )
+            continue
+        for subject in subjects:
+            tagged = tuple(
+                ob
+                for ob in obligations
+                if (ob.get("subject") or "system") == subject
+                and any(tag_matches(t, spec.key) for t in ob.get("documents") or [])
+            )
+            applying = [ob for ob in tagged if ob.get("verdict") == "applies"]
+            if spec.always:
+                decisions.append(
+                    Decision(spec, subject, True, "Always included: summarises the assessment.",
+                             tagged)
+                )
+            elif applying:
+                cites = ", ".join(sorted({_describe(ob) for ob in applying}))
+                decisions.append(
+                    Decision(spec, subject, True, f"Required by {cites}.", tagged)
+                )
+            else:
+                undetermined = [ob for ob in tagged if ob.get("verdict") == "undetermined"]
+                if undetermined:
+                    facts = sorted({f for ob in undetermined for f in ob.get("missing_facts", [])})
+                    cites = ", ".join(sorted({ob["citation"] for ob in undetermined}))
+                    reason = (
+                        f"Not built: {cites} undetermined"
+                        + (f" (missing: {', '.join(facts)})." if facts else ".")
+                    )
+                elif tagged:
+                    cites = ", ".join(sorted({ob["citation"] for ob in tagged}))
+                    reason = f"Not built: {cites} does not apply."
+                else:
+                    reason = "Not built: no obligation of the rule set calls for it."
+                decisions.append(Decision(spec, subject, False, reason, tagged))
+    return decisions

@@ -1,0 +1,90 @@
+"""Load rule data from ``jurisdictions/``: ids from paths, strict YAML, pydantic-validated."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import RuleDataError
+from .models.rule import Jurisdiction, Kind, Rule
+from .problems import Problem
+from .validation.schema_errors import problems_from
+from .yamlio import YamlError, load_bytes
+
+RULE_FOLDERS = ("classifications", "obligations", "checks")
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    id: str
+    jurisdiction: str
+    rule: Rule
+    path: Path
+
+
+@dataclass
+class Rulebook:
+    root: Path
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    rules: dict[str, LoadedRule] = field(default_factory=dict)
+    digest: str = ""
+
+    def of_kind(self, kind: Kind) -> list[LoadedRule]:
+        return [r for r in self.rules.values() if r.rule.kind is kind]
+
+    def version(self, code: str) -> str:
+        return self.jurisdictions[code].rules_version
+
+
+def rule_id(root: Path, path: Path) -> str:
+    """``<jurisdiction>/<instrument>/<kind folder>/<stem>.yaml`` → ``jurisdiction.instrument.stem``."""
+    parts = path.relative_to(root).parts
+    return ".".join([parts[0], parts[1], path.stem])
+
+
+def _parse(path: Path, model: type[Rule] | type[Jurisdiction], root: Path) -> Rule | Jurisdiction:
+    shown = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    try:
+        located = load_bytes(path.read_bytes())
+        return model.model_validate(located.data)
+    except YamlError as exc:
+        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
+    except ValidationError as exc:
+        problems: list[Problem] = problems_from(exc, located, model, shown)
+        raise RuleDataError("\n".join(p.format() for p in problems)) from None
+
+
+def rule_files(root: Path, folders: tuple[str, ...] = RULE_FOLDERS) -> list[Path]:
+    files = []
+    for folder in folders:
+        files.extend(root.glob(f"*/*/{folder}/**/*.yaml"))
+    return sorted(files)
+
+
+def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS) -> Rulebook:
+    """Load every jurisdiction and rule below ``root``. Raises RuleDataError on any defect."""
+    book = Rulebook(root=root)
+    digest = hashlib.sha256()
+    for manifest in sorted(root.glob("*/jurisdiction.yaml")):
+        parsed = _parse(manifest, Jurisdiction, root)
+        assert isinstance(parsed, Jurisdiction)
+        if parsed.code != manifest.parent.name:
+            raise RuleDataError(f"{manifest}: code {parsed.code!r} must match its folder name")
+        book.jurisdictions[parsed.code] = parsed
+        digest.update(manifest.read_bytes())
+    for path in rule_files(root, folders):
+        ident = rule_id(root, path)
+        if ident in book.rules:
+            raise RuleDataError(f"{path}: duplicate rule id {ident} (also {book.rules[ident].path})")
+        jurisdiction = ident.split(".")[0]
+        if jurisdiction not in book.jurisdictions:
+            raise RuleDataError(f"{path}: no jurisdiction.yaml for {jurisdiction!r}")
+        parsed = _parse(path, Rule, root)
+        assert isinstance(parsed, Rule)
+        book.rules[ident] = LoadedRule(ident, jurisdiction, parsed, path)
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    book.digest = digest.hexdigest()
+    return book

@@ -1,0 +1,85 @@
+"""Descriptor validation: strict YAML, the schema, then named semantic checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..models.descriptor import Descriptor
+from ..problems import Problem, Severity
+from ..yamlio import Located, YamlError, load_bytes
+from .schema_errors import problems_from
+from .semantic import CheckInput, run_checks
+
+
+@dataclass
+class LoadResult:
+    file: str
+    descriptor: Descriptor | None = None
+    located: Located | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.warning]
+
+
+def parse_descriptor(raw: bytes, file: str, base_dir: Path | None) -> LoadResult:
+    """Parse and validate descriptor bytes (schema + generic semantic checks)."""
+    result = LoadResult(file)
+    try:
+        located = load_bytes(raw)
+    except YamlError as exc:
+        result.problems.append(
+            Problem(file, exc.mark.line, exc.mark.column, Severity.error, "yaml", exc.message, exc.hint)
+        )
+        return result
+    result.located = located
+    if not isinstance(located.data, dict):
+        result.problems.append(
+            Problem(file, 1, 1, Severity.error, "schema", "a descriptor must be a YAML mapping",
+                    "start from `compliance init`")
+        )
+        return result
+    try:
+        descriptor = Descriptor.model_validate(located.data)
+    except ValidationError as exc:
+        result.problems.extend(problems_from(exc, located, Descriptor, file))
+        return result
+    result.descriptor = descriptor
+    result.problems.extend(run_checks(CheckInput(descriptor, located, file, base_dir)))
+    return result
+
+
+def load_descriptor_file(path: Path) -> LoadResult:
+    """Read and validate a descriptor file. Unreadable files become a problem, not an exception."""
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadResult(file, problems=[Problem(file, 1, 1, Severity.error, "io",
+                                                  f"cannot read file: {exc.strerror or exc}")])
+    return parse_descriptor(raw, file, path.parent)
+
+
+def add_rule_checks(result: LoadResult, rules_root: Path, as_of: dt.date) -> None:
+    """Run the legal checks defined as rule data (jurisdictions/*/*/checks)."""
+    if result.descriptor is None or result.located is None:
+        return
+    from ..rulebook import rule_files, rule_id, _parse
+    from ..models.rule import Rule
+    from .rule_checks import run_rule_checks
+
+    rules = []
+    for path in rule_files(rules_root, ("checks",)):
+        parsed = _parse(path, Rule, rules_root)
+        assert isinstance(parsed, Rule)
+        rules.append((rule_id(rules_root, path), parsed))
+    result.problems.extend(run_rule_checks(rules, result.descriptor, result.located, result.file, as_of))
