@@ -102,9 +102,9 @@ def _resolve(path: str, scope: dict[str, Any]) -> Any:
 
 def _base_scope(rule_scope: Scope) -> dict[str, Any]:
     if rule_scope is Scope.model:
-        return {"model": AIModel}
+        return {"model": AIModel, ".": AIModel}
     if rule_scope is Scope.use_case:
-        return {"use_case": UseCase}
+        return {"use_case": UseCase, ".": UseCase}
     return {}
 
 

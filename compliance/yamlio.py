@@ -99,6 +99,7 @@ _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_ALLOWED_TAGS = _ALLOWED_SCALAR_TAGS | {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _mark(node_mark: Any) -> Mark:
@@ -146,6 +147,12 @@ class _Builder:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", _mark(node.start_mark))
         self.located.value_marks.setdefault(path, _mark(node.start_mark))
         self.located.end_marks.setdefault(path, _mark(node.end_mark))
+        if node.tag not in _ALLOWED_TAGS:
+            raise YamlError(
+                f"unsupported YAML tag {node.tag!r}",
+                _mark(node.start_mark),
+                "descriptors hold plain data only; remove the tag",
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -154,12 +161,6 @@ class _Builder:
                 for index, child in enumerate(node.value)
             ]
         assert isinstance(node, yaml.ScalarNode)
-        if node.tag not in _ALLOWED_SCALAR_TAGS:
-            raise YamlError(
-                f"unsupported YAML tag {node.tag!r}",
-                _mark(node.start_mark),
-                "descriptors hold plain data only; remove the tag",
-            )
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:

@@ -69,7 +69,7 @@ class _Evaluator:
     active: set[tuple[str, str]] = field(default_factory=set)
 
     def context(self, bindings: Bindings) -> Context:
-        return Context(self.facts, self.as_of, self.classify, dict(bindings))
+        return scoped_context(self.facts, self.as_of, self.classify, bindings)
 
     # ----------------------------------------------------------------- classifications
     def classify(self, rule_id: str, bindings: Bindings) -> Outcome:
@@ -167,6 +167,15 @@ class _Evaluator:
             return ObligationResult(**base, verdict=Verdict.does_not_apply, arm=when.arm, steps=(*steps, note))
         note = Step("none of the dated conditions of this provision is met", Truth.false)
         return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=(*when.steps, note))
+
+
+def scoped_context(facts: dict[str, Any], as_of: dt.date, classify: Any, bindings: Bindings) -> Context:
+    """A context whose relative paths ('.x') address the rule's own subject (model or use case)."""
+    ctx = Context(facts, as_of, classify, dict(bindings))
+    if len(bindings) == 1:
+        ((_, (item, shown)),) = bindings.items()
+        ctx.item, ctx.item_path = item, shown
+    return ctx
 
 
 def _subject(scope: Scope, bindings: Bindings) -> tuple[str, dict[str, Any]]:

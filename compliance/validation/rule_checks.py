@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..engine.conditions import Context, Outcome, Truth, evaluate
+from ..engine.assess import scoped_context
+from ..engine.conditions import Outcome, Truth, evaluate
 from ..facts import fact_view
 from ..models.descriptor import Descriptor
 from ..models.rule import Rule, Scope
@@ -43,7 +44,7 @@ def run_rule_checks(
     problems = []
     for rule_id, rule in rules:
         for bindings, base in _subjects(rule, facts):
-            ctx = Context(facts, as_of, _no_classifications, dict(bindings))
+            ctx = scoped_context(facts, as_of, _no_classifications, bindings)
             if evaluate(rule.condition, ctx).truth is not Truth.true:
                 continue
             at = tuple(part for part in (rule.at or "").split(".") if part)

@@ -54,7 +54,12 @@ def _allowed_values(ctx: dict[str, Any] | None) -> str | None:
 
 def _message(err: dict[str, Any], model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str, str | None]:
     kind = err["type"]
-    name = str(path[-1]) if path else "document"
+    if not path:
+        name = "document"
+    elif isinstance(path[-1], int) and len(path) > 1:
+        name = f"{path[-2]}[{path[-1]}]"
+    else:
+        name = str(path[-1])
     value = err.get("input")
     if kind == "extra_forbidden":
         parent = model_at(model, path[:-1])

@@ -1,0 +1,36 @@
+"""Scenario files beside the rules pin the law: each case states facts, an as-of date and the
+expected verdicts. One test per case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compliance.engine import assess
+from compliance.models.descriptor import Descriptor
+from compliance.scenario import check_case, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "jurisdictions").glob("*/*/tests/*.yaml"))
+
+
+def _cases():
+    for path in SCENARIOS:
+        scenario, _ = load_scenario(path)
+        for index, case in enumerate(scenario.cases):
+            label = case.name or case.as_of.isoformat()
+            yield pytest.param(path, index, id=f"{path.stem}:{index}:{label}")
+
+
+@pytest.mark.parametrize(("path", "index"), list(_cases()))
+def test_scenario_case(path: Path, index: int, rulebook) -> None:
+    scenario, data = load_scenario(path)
+    case = scenario.cases[index]
+    descriptor = Descriptor.model_validate(data)
+    problems = check_case(assess(descriptor, rulebook, case.as_of), case.expect)
+    assert not problems, f"{scenario.name} as of {case.as_of}:\n" + "\n".join(problems)
+
+
+def test_there_are_scenarios() -> None:
+    assert SCENARIOS, "no scenario files found under jurisdictions/*/*/tests/"
