@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .commands import LazyGroup
 from .errors import ComplianceError, ExitCode, UsageError
 
 NOT_LEGAL_ADVICE = "compliance is not legal advice: it applies rule data to the facts you state."
@@ -52,7 +53,7 @@ def rules_option(fn: Any) -> Any:
     )(fn)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compliance")
 def cli() -> None:
     """Turn the facts of an AI system into the obligations and documents regulators ask for.
@@ -82,13 +83,15 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
     """
     from .paths import rules_dir as default_rules
     from .reporting import render_validation
-    from .validation import add_rule_checks, load_descriptor_file
+    from .validation import add_rule_checks, load_descriptor_file, load_rule_checks
 
+    checks = [] if no_legal_checks else load_rule_checks(rules_dir or default_rules())
+    day = resolve_as_of(as_of)
     results = []
     for path in files:
         result = load_descriptor_file(path)
-        if not no_legal_checks:
-            add_rule_checks(result, rules_dir or default_rules(), resolve_as_of(as_of))
+        add_rule_checks(result, checks, day)
+        result.descriptor, result.located = None, None  # keep only the problems: flat memory
         results.append(result)
     click.echo(render_validation(results, fmt, strict=strict, quiet=quiet), nl=False)
     failed = any(r.errors or (strict and r.warnings) for r in results)
@@ -238,18 +241,6 @@ def rules_lint(rules_dir: Path | None, only: tuple[str, ...], list_checks: bool)
         click.echo(f"✗ {len(findings)} problem(s) in the rule data ({count} rules)", err=True)
         sys.exit(ExitCode.FINDINGS)
     click.echo(f"✓ {count} rules pass all checks")
-
-
-def _register_optional_commands() -> None:
-    """Commands that live in their own modules (imported lazily by click when invoked)."""
-    try:
-        from .commands import register
-    except ImportError:
-        return
-    register(cli)
-
-
-_register_optional_commands()
 
 
 # --------------------------------------------------------------------------- entry point

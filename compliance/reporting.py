@@ -135,9 +135,9 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False) ->
             if not items:
                 continue
             out.append(f"{title} ({counts[key]}):")
-            roles = sorted({r for o in items for r in (o.rule.addressees or [])})
+            roles = sorted({(o.roles or tuple(o.rule.addressees or ()))[0] for o in items})
             for role in roles:
-                mine = [o for o in items if role in (o.rule.addressees or []) and (o.rule.addressees or [role])[0] == role]
+                mine = [o for o in items if (o.roles or tuple(o.rule.addressees or ()))[0] == role]
                 if not mine:
                     continue
                 out.append(f" as {role}:")

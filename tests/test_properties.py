@@ -95,7 +95,7 @@ def test_stating_systemic_risk_never_removes_an_obligation(rulebook, data: dict,
 @given(descriptor, AS_OF)
 def test_at_most_one_dated_arm_is_active(rulebook, data: dict, as_of: dt.date) -> None:
     from compliance.engine.conditions import Context, Truth, evaluate
-    from compliance.engine.assess import _Evaluator, _subject_bindings
+    from compliance.engine.evaluator import _Evaluator, _subject_bindings
     from compliance.facts import fact_view
 
     facts = fact_view(Descriptor.model_validate(data))

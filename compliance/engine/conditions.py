@@ -86,6 +86,16 @@ class Context:
         return value, shown
 
 
+def scoped_context(facts: Mapping[str, Any], as_of: dt.date, classify: ClassificationLookup,
+                   bindings: Mapping[str, Any]) -> Context:
+    """A context whose relative paths ('.x') address the rule's own subject (model or use case)."""
+    ctx = Context(facts, as_of, classify, dict(bindings))
+    if len(bindings) == 1:
+        ((_, (item, shown)),) = bindings.items()
+        ctx.item, ctx.item_path = item, shown
+    return ctx
+
+
 def evaluate(condition: Condition | None, ctx: Context) -> Outcome:
     """Evaluate a condition; ``None`` (no condition) is true."""
     if condition is None:
@@ -199,8 +209,10 @@ def _leaf(leaf: Leaf, ctx: Context) -> Outcome:
     op = leaf.operator
     text = _describe(leaf, shown, leaf.operand)
     if op == "is_set":
-        truth = Truth.true if (value is not _MISSING) == leaf.is_set else Truth.false
-        return Outcome(truth, (Step(text, truth, fact=shown),))
+        stated = value is not _MISSING
+        truth = Truth.true if stated == leaf.is_set else Truth.false
+        shown_text = leaf.label or f"{shown} is stated"  # display the plain fact, not its negation
+        return Outcome(truth, (Step(shown_text, Truth.true if stated else Truth.false, fact=shown),))
     if value is _MISSING:
         return Outcome(Truth.unknown, (Step(text, Truth.unknown, fact=shown, missing=(shown,)),))
     operand, missing_operand = _operand(leaf.operand, ctx)

@@ -99,6 +99,8 @@ class ObligationResult:
     steps: tuple[Step, ...]
     status: Status | None = None
     arm: Arm | None = None
+    roles: tuple[str, ...] = ()
+    since: dt.date | None = None
 
     @property
     def rule(self) -> Rule:
@@ -106,7 +108,9 @@ class ObligationResult:
 
     @property
     def applies_from(self) -> dt.date | None:
-        return self.arm.from_ if self.arm is not None and self.verdict is Verdict.applies else None
+        if self.arm is None or self.verdict is not Verdict.applies:
+            return None
+        return self.since or self.arm.from_
 
     @property
     def missing(self) -> list[str]:
@@ -126,11 +130,14 @@ class ObligationResult:
             "citation_url": rule.citation.url,
             "title": rule.title,
             "summary": rule.summary,
-            "role": list(rule.addressees or []),
+            "role": list(self.roles or rule.addressees or []),
+            "addressees": list(rule.addressees or []),
             "verdict": self.verdict.value,
             "status": self.status.value if self.status else None,
             "applies_from": self.applies_from.isoformat() if self.applies_from else None,
             "date_basis": self.arm.basis if self.arm is not None and self.verdict is Verdict.applies else None,
+            "current_wording_from": self.arm.from_.isoformat() if self.arm is not None and self.since
+            and self.since != self.arm.from_ else None,
             "reasons": [_reason(s) for s in self.steps],
             "missing_facts": self.missing,
             "steps": _steps_json(self.steps),

@@ -40,13 +40,13 @@ RelativePath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
 
 class _Model(BaseModel):
-    """Base: strict keys, immutable, documented."""
+    """Base: strict keys, immutable. Field docstrings become schema descriptions at export time
+(see compliance.schema_export); they are not parsed at run time, which keeps imports fast."""
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         str_strip_whitespace=True,
-        use_attribute_docstrings=True,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -69,17 +70,23 @@ def load_descriptor_file(path: Path) -> LoadResult:
     return parse_descriptor(raw, file, path.parent)
 
 
-def add_rule_checks(result: LoadResult, rules_root: Path, as_of: dt.date) -> None:
-    """Run the legal checks defined as rule data (jurisdictions/*/*/checks)."""
-    if result.descriptor is None or result.located is None:
-        return
-    from ..rulebook import rule_files, rule_id, _parse
+def load_rule_checks(rules_root: Path) -> list[tuple[str, Any]]:
+    """The legal checks defined as rule data (jurisdictions/*/*/checks), loaded once per run."""
     from ..models.rule import Rule
-    from .rule_checks import run_rule_checks
+    from ..rulebook import _parse, rule_files, rule_id
 
     rules = []
     for path in rule_files(rules_root, ("checks",)):
         parsed = _parse(path, Rule, rules_root)
         assert isinstance(parsed, Rule)
         rules.append((rule_id(rules_root, path), parsed))
+    return rules
+
+
+def add_rule_checks(result: LoadResult, rules: list[tuple[str, Any]], as_of: dt.date) -> None:
+    """Run the legal checks (see :func:`load_rule_checks`) on a loaded descriptor."""
+    if result.descriptor is None or result.located is None or not rules:
+        return
+    from .rule_checks import run_rule_checks
+
     result.problems.extend(run_rule_checks(rules, result.descriptor, result.located, result.file, as_of))

@@ -7,8 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..engine.assess import scoped_context
-from ..engine.conditions import Outcome, Truth, evaluate
+from ..engine.conditions import Outcome, Truth, evaluate, scoped_context
 from ..facts import fact_view
 from ..models.descriptor import Descriptor
 from ..models.rule import Rule, Scope

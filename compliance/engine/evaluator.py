@@ -12,7 +12,7 @@ from ..facts import fact_view
 from ..models.descriptor import Descriptor
 from ..models.rule import Arm, Kind, Rule, Scope
 from ..rulebook import LoadedRule, Rulebook
-from .conditions import Context, Outcome, Step, Truth, evaluate
+from .conditions import Context, Outcome, Step, Truth, evaluate, scoped_context
 from .results import (
     Assessment,
     ClassificationResult,
@@ -33,6 +33,7 @@ class Timing:
     state: str  # in_force | upcoming | ended | none | unknown
     arm: Arm | None = None
     steps: tuple[Step, ...] = ()
+    since: dt.date | None = None  # start of the unbroken run of active arms ending in ``arm``
 
 
 def timing(arms: list[Arm] | None, ctx: Context) -> Timing:
@@ -44,7 +45,7 @@ def timing(arms: list[Arm] | None, ctx: Context) -> Timing:
     unknown = [(a, o) for a, o in evaluated if o.truth is Truth.unknown]
     for arm, outcome in active:
         if arm.from_ <= as_of and (arm.until is None or as_of < arm.until):
-            return Timing("in_force", arm, outcome.steps)
+            return Timing("in_force", arm, outcome.steps, _since(arm, [a for a, _ in active]))
     upcoming = sorted((p for p in active if p[0].from_ > as_of), key=lambda p: p[0].from_)
     open_unknown = [(a, o) for a, o in unknown if a.until is None or as_of < a.until]
     if upcoming:
@@ -58,6 +59,17 @@ def timing(arms: list[Arm] | None, ctx: Context) -> Timing:
         last = max(active, key=lambda p: p[0].until or dt.date.max)
         return Timing("ended", last[0], last[1].steps)
     return Timing("none", None, tuple(s for _, o in evaluated for s in o.steps))
+
+
+def _since(arm: Arm, active: list[Arm]) -> dt.date:
+    """An obligation whose wording changed (one arm ends the day the next begins) has applied
+    without a break since the first arm of the run."""
+    start = arm.from_
+    while True:
+        previous = [a for a in active if a.until == start]
+        if not previous:
+            return start
+        start = min(a.from_ for a in previous)
 
 
 @dataclass
@@ -118,64 +130,63 @@ class _Evaluator:
         )
 
     # ----------------------------------------------------------------- roles
-    def roles(self, addressees: list[str], bindings: Bindings) -> Outcome:
+    def roles(self, addressees: list[str], bindings: Bindings) -> tuple[Outcome, tuple[str, ...]]:
+        """Whether the organisation holds one of ``addressees`` (stated, or granted by a
+        classification such as an Art. 25-style shift), and which it holds."""
         stated = self.facts.get("organisation", {}).get("roles")
-        if stated is not None and set(addressees) & set(stated):
-            held = sorted(set(addressees) & set(stated))
-            return Outcome(Truth.true, (Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles"),))
+        held = sorted(set(addressees) & set(stated or []))
+        steps: list[Step] = []
+        if held:
+            steps.append(Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles"))
         granted_unknown: list[Step] = []
         for loaded in self.book.of_kind(Kind.classification):
-            if loaded.rule.grants_role in addressees and loaded.rule.scope is Scope.system:
+            role = loaded.rule.grants_role
+            if role in addressees and role not in held and loaded.rule.scope is Scope.system:
                 result = self.classification(loaded.id, bindings)
                 if result.truth is Truth.true:
-                    return Outcome(Truth.true, (Step(
-                        f"organisation becomes {loaded.rule.grants_role} ({loaded.rule.citation.pinpoint}: {loaded.rule.title})",
-                        Truth.true, classification=loaded.id),))
-                if result.truth is Truth.unknown:
+                    held.append(role)
+                    steps.append(Step(f"organisation becomes {role} ({loaded.rule.citation.pinpoint}: "
+                                      f"{loaded.rule.title})", Truth.true, classification=loaded.id))
+                elif result.truth is Truth.unknown:
                     granted_unknown.extend(result.steps)
+        if held:
+            return Outcome(Truth.true, tuple(steps)), tuple(sorted(set(held)))
         if stated is None:
-            return Outcome(Truth.unknown, (Step("organisation.roles is not stated", Truth.unknown, fact="organisation.roles", missing=("organisation.roles",)),))
+            return Outcome(Truth.unknown, (Step("organisation.roles is not stated", Truth.unknown,
+                                                fact="organisation.roles", missing=("organisation.roles",)),)), ()
         if granted_unknown:
-            return Outcome(Truth.unknown, tuple(granted_unknown))
-        return Outcome(Truth.false, (Step(f"organisation does not hold role {' or '.join(addressees)}", Truth.false, fact="organisation.roles"),))
+            return Outcome(Truth.unknown, tuple(granted_unknown)), ()
+        return Outcome(Truth.false, (Step(f"organisation does not hold role {' or '.join(addressees)}",
+                                          Truth.false, fact="organisation.roles"),)), ()
 
     # ----------------------------------------------------------------- obligations
     def obligation(self, loaded: LoadedRule, bindings: Bindings) -> ObligationResult:
         rule = loaded.rule
         subject, own = _subject(rule.scope, bindings)
         ctx = self.context(own)
-        role = self.roles(rule.addressees or [], own)
-        cond = evaluate(rule.condition, ctx) if role.truth is not Truth.false else Outcome(Truth.unknown)
-        base = dict(id=_instance_id(loaded.id, subject), loaded=loaded, subject=subject)
+        role, held = self.roles(rule.addressees or [], own)
+        base = dict(id=_instance_id(loaded.id, subject), loaded=loaded, subject=subject, roles=held)
         if role.truth is Truth.false:
             return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=role.steps)
+        cond = evaluate(rule.condition, ctx)
         if cond.truth is Truth.false:
             return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=cond.steps)
-        if Truth.unknown in (role.truth, cond.truth):
-            steps = tuple(s for o in (role, cond) if o.truth is Truth.unknown for s in o.steps)
-            return ObligationResult(**base, verdict=Verdict.undetermined, steps=steps)
         when = timing(rule.effective, ctx)
-        steps = (*role.steps, *cond.steps, *when.steps)
-        if when.state == "in_force":
-            return ObligationResult(**base, verdict=Verdict.applies, status=Status.in_force, arm=when.arm, steps=steps)
-        if when.state == "upcoming":
-            return ObligationResult(**base, verdict=Verdict.applies, status=Status.upcoming, arm=when.arm, steps=steps)
-        if when.state == "unknown":
-            return ObligationResult(**base, verdict=Verdict.undetermined, steps=tuple(when.steps))
         if when.state == "ended":
             note = Step(f"ceased to apply on {when.arm.until if when.arm else '?'}", Truth.false)
-            return ObligationResult(**base, verdict=Verdict.does_not_apply, arm=when.arm, steps=(*steps, note))
-        note = Step("none of the dated conditions of this provision is met", Truth.false)
-        return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=(*when.steps, note))
-
-
-def scoped_context(facts: dict[str, Any], as_of: dt.date, classify: Any, bindings: Bindings) -> Context:
-    """A context whose relative paths ('.x') address the rule's own subject (model or use case)."""
-    ctx = Context(facts, as_of, classify, dict(bindings))
-    if len(bindings) == 1:
-        ((_, (item, shown)),) = bindings.items()
-        ctx.item, ctx.item_path = item, shown
-    return ctx
+            return ObligationResult(**base, verdict=Verdict.does_not_apply, arm=when.arm, steps=(*when.steps, note))
+        if when.state == "none":
+            # no dated arm can be active, whatever the missing facts are
+            note = Step("none of the dated conditions of this provision is met", Truth.false)
+            return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=(*when.steps, note))
+        unknown = [o for o in (role, cond) if o.truth is Truth.unknown]
+        if unknown or when.state == "unknown":
+            steps = tuple(s for o in unknown for s in o.steps) + (when.steps if when.state == "unknown" else ())
+            return ObligationResult(**base, verdict=Verdict.undetermined, steps=steps)
+        steps = (*role.steps, *cond.steps, *when.steps)
+        status = Status.in_force if when.state == "in_force" else Status.upcoming
+        return ObligationResult(**base, verdict=Verdict.applies, status=status, arm=when.arm, steps=steps,
+                                since=when.since)
 
 
 def _subject(scope: Scope, bindings: Bindings) -> tuple[str, dict[str, Any]]:
@@ -210,6 +221,10 @@ def _tier(ev: _Evaluator, code: str) -> TierResult | None:
     for tier in tiers:
         outcome = evaluate(tier.when, ev.context({}))
         if outcome.truth is Truth.true:
+            if tier.when is None and caveats:
+                # the fallback tier is only a conclusion when every other tier is ruled out
+                return TierResult("undetermined", f"Undetermined (otherwise: {tier.label})", (), tuple(caveats))
+            # a certain tier is reported; a more severe one that could not be ruled out is a caveat
             return TierResult(tier.id, tier.label, tuple(outcome.steps), tuple(caveats))
         if outcome.truth is Truth.unknown:
             caveats.append(f"{tier.label}: undetermined ({', '.join(outcome.missing) or 'missing facts'})")
