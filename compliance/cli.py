@@ -83,14 +83,16 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
     """
     from .paths import rules_dir as default_rules
     from .reporting import render_validation
-    from .validation import add_rule_checks, load_descriptor_file, load_rule_checks
+    from .validation import add_rule_checks, load_descriptor_file, load_obligation_ids, load_rule_checks
 
-    checks = [] if no_legal_checks else load_rule_checks(rules_dir or default_rules())
+    root = rules_dir or default_rules()
+    checks = [] if no_legal_checks else load_rule_checks(root)
+    known = set() if no_legal_checks else load_obligation_ids(root)
     day = resolve_as_of(as_of)
     results = []
     for path in files:
         result = load_descriptor_file(path)
-        add_rule_checks(result, checks, day)
+        add_rule_checks(result, checks, day, known)
         result.descriptor, result.located = None, None  # keep only the problems: flat memory
         results.append(result)
     click.echo(render_validation(results, fmt, strict=strict, quiet=quiet), nl=False)
@@ -174,9 +176,10 @@ def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,
 @click.option("--jurisdiction", "jurisdiction", multiple=True, help="Only this jurisdiction (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also list obligations that do not apply.")
+@click.option("--ids", is_flag=True, help="Show each obligation's id (for explain).")
 @rules_option
 def obligations(file: Path, as_of: dt.date | None, jurisdiction: tuple[str, ...], fmt: str,
-                show_all: bool, rules_dir: Path | None) -> None:
+                show_all: bool, ids: bool, rules_dir: Path | None) -> None:
     """List the obligations that apply to the system in FILE, when, and why."""
     from .reporting import render_assessment_text, to_json_text
 
@@ -184,7 +187,7 @@ def obligations(file: Path, as_of: dt.date | None, jurisdiction: tuple[str, ...]
     if fmt == "json":
         click.echo(to_json_text(assessment.to_json()), nl=False)
     else:
-        click.echo(render_assessment_text(assessment, show_all=show_all), nl=False)
+        click.echo(render_assessment_text(assessment, show_all=show_all, ids=ids), nl=False)
 
 
 @cli.command()

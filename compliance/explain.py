@@ -22,6 +22,12 @@ def find_obligation(assessment: Assessment, ident: str) -> ObligationResult:
     if by_rule:
         raise UsageError(f"{ident} applies to several subjects",
                          "name one: " + ", ".join(o.id for o in by_rule))
+    partial = [o for o in obligations if ident in o.id]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        raise UsageError(f"{ident!r} matches several obligations",
+                         "name one: " + ", ".join(o.id for o in partial[:8]))
     close = difflib.get_close_matches(ident, [o.id for o in obligations], n=3, cutoff=0.5)
     raise UsageError(f"no obligation {ident!r}",
                      ("did you mean " + " or ".join(close) + "?") if close
@@ -40,14 +46,17 @@ def _steps(assessment: Assessment, steps: tuple[Step, ...], subject: str, depth:
            seen: set[str], out: list[str]) -> None:
     pad = "    " * depth
     for step in steps:
-        out.append(f"{pad}{_MARK[step.truth]} {step.text}")
-        if step.classification and step.classification not in seen:
-            found = _classification(assessment, step.classification, subject)
-            if found is not None:
-                seen.add(step.classification)
-                out.append(f"{pad}    ↳ {found.rule.title} — {found.rule.citation.pinpoint}"
-                           f" ({found.truth.value})")
-                _steps(assessment, found.steps, subject, depth + 1, seen, out)
+        found = _classification(assessment, step.classification, subject) if step.classification else None
+        text = step.text
+        if found is not None and text == step.classification:
+            text = f"{found.rule.title} ({found.rule.citation.pinpoint})"
+        out.append(f"{pad}{_MARK[step.truth]} {text}")
+        if found is not None and step.classification not in seen:
+            seen.add(step.classification or "")
+            if text == step.text and not step.text.startswith("not ("):
+                # the step used its own label: name the classification it rests on
+                out.append(f"{pad}    ↳ {found.rule.title} — {found.rule.citation.pinpoint} ({found.truth.value})")
+            _steps(assessment, found.steps, subject, depth + 1, seen, out)
 
 
 def explain_text(assessment: Assessment, ident: str) -> str:

@@ -93,18 +93,20 @@ def _group(o: ObligationResult) -> str:
     return o.verdict.value
 
 
-def _line(o: ObligationResult) -> str:
+def _line(o: ObligationResult, ids: bool) -> str:
     subject = "" if o.subject == "system" else f" [{o.subject}]"
     when = ""
     if o.applies_from:
         when = f" — from {o.applies_from.isoformat()}"
     text = f"  {o.rule.citation.pinpoint:<24} {o.rule.title}{subject}{when}"
+    if ids:
+        text += f"\n  {'':<24} id: {o.id}"
     if o.verdict.value == "undetermined" and o.missing:
         text += f"\n  {'':<24} missing: {', '.join(o.missing)}"
     return text
 
 
-def render_assessment_text(assessment: Assessment, *, show_all: bool = False) -> str:
+def render_assessment_text(assessment: Assessment, *, show_all: bool = False, ids: bool = False) -> str:
     d = assessment.descriptor
     out = [
         f"{d.system.name} ({d.system.id}{', version ' + d.system.version if d.system.version else ''})",
@@ -141,7 +143,7 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False) ->
                 if not mine:
                     continue
                 out.append(f" as {role}:")
-                out.extend(_line(o) for o in mine)
+                out.extend(_line(o, ids) for o in mine)
             out.append("")
-    out.append(f"Explain any line: compliance explain FILE OBLIGATION_ID   (ids: --format json)")
+    out.append("Explain a line: compliance explain FILE ID   (show ids with --ids; part of an id is enough, e.g. art_26_7)")
     return "\n".join(out) + "\n"

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
@@ -164,7 +164,14 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            raise YamlError(f"invalid value: {exc}", _mark(node.start_mark)) from None
+            key = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                raise YamlError(
+                    f"{key!r} is not a valid date: {node.value} ({exc})",
+                    _mark(node.start_mark),
+                    "write an existing calendar date as YYYY-MM-DD",
+                ) from None
+            raise YamlError(f"{key!r} has an invalid value {node.value!r}: {exc}", _mark(node.start_mark)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -207,7 +214,14 @@ def load_text(text: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         where = _mark(mark) if mark is not None else Mark(1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"YAML syntax error: {problem}", where) from None
+        hint = None
+        if "tab" in problem or "\t" in problem:
+            hint = "indent with spaces, not tabs"
+        elif "mapping values are not allowed" in problem:
+            hint = "a value containing ': ' must be quoted, or a key is indented wrongly"
+        elif "could not find expected ':'" in problem or "expected <block end>" in problem:
+            hint = "check the indentation of this line and the one before"
+        raise YamlError(f"YAML syntax error: {problem}", where, hint) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", Mark(1, 1)) from None
     if node is None:

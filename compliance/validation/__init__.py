@@ -83,10 +83,42 @@ def load_rule_checks(rules_root: Path) -> list[tuple[str, Any]]:
     return rules
 
 
-def add_rule_checks(result: LoadResult, rules: list[tuple[str, Any]], as_of: dt.date) -> None:
-    """Run the legal checks (see :func:`load_rule_checks`) on a loaded descriptor."""
-    if result.descriptor is None or result.located is None or not rules:
+def load_obligation_ids(rules_root: Path) -> set[str]:
+    """Ids of every obligation in the rule data (from file paths; nothing is parsed)."""
+    from ..rulebook import rule_files, rule_id
+
+    return {rule_id(rules_root, path) for path in rule_files(rules_root, ("obligations",))}
+
+
+def add_rule_checks(result: LoadResult, rules: list[tuple[str, Any]], as_of: dt.date,
+                    obligation_ids: set[str] | None = None) -> None:
+    """Run the legal checks (see :func:`load_rule_checks`) on a loaded descriptor, and check
+    that evidence links name obligations that exist."""
+    if result.descriptor is None or result.located is None:
         return
     from .rule_checks import run_rule_checks
 
-    result.problems.extend(run_rule_checks(rules, result.descriptor, result.located, result.file, as_of))
+    if rules:
+        result.problems.extend(run_rule_checks(rules, result.descriptor, result.located, result.file, as_of))
+    if obligation_ids:
+        result.problems.extend(_evidence_ids(result, obligation_ids))
+
+
+def _evidence_ids(result: LoadResult, known: set[str]) -> list[Problem]:
+    import difflib
+
+    assert result.descriptor is not None and result.located is not None
+    problems = []
+    for index, item in enumerate(result.descriptor.evidence or []):
+        for position, ident in enumerate(item.obligations or []):
+            if ident.split("@", 1)[0] in known:
+                continue
+            close = difflib.get_close_matches(ident.split("@", 1)[0], sorted(known), n=1, cutoff=0.7)
+            mark = result.located.mark_for(("evidence", index, "obligations", position))
+            problems.append(Problem(
+                result.file, mark.line, mark.column, Severity.warning, "evidence-obligations",
+                f"evidence names an unknown obligation {ident!r}",
+                f"did you mean {close[0]!r}?" if close else "list ids with: compliance obligations FILE --format json",
+                f"evidence[{index}].obligations[{position}]",
+            ))
+    return problems

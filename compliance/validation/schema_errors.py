@@ -70,7 +70,9 @@ def _message(err: dict[str, Any], model: type[BaseModel], path: tuple[str | int,
             hint = "allowed keys here: " + ", ".join(options)
         return f"unknown key {name!r}", hint
     if kind == "missing":
-        return f"missing required key {name!r}", f"add '{name}:' here"
+        where = dotted(path[:-1])
+        return (f"missing required key {name!r}" + (f" in {where!r}" if where else ""),
+                f"add '{name}:' to this mapping")
     if kind == "bool_type":
         return (
             f"{name!r} must be true or false, not {value!r}",
