@@ -209,6 +209,31 @@ def _truth(condition: Condition | None, assignment: dict[str, bool]) -> bool:
     return assignment[_key(condition)]
 
 
+_COMPLEMENTS = {("lt", "gte"), ("gte", "lt"), ("lte", "gt"), ("gt", "lte")}
+
+
+def _exclusive_pairs(names: list[str]) -> list[tuple[str, str]]:
+    """Pairs of fact tests that cannot both be true: the same fact equal to two different
+    values, or complementary comparisons with the same operand (< x and >= x)."""
+    leaves = {}
+    for name in names:
+        data = json.loads(name)
+        if "fact" in data:
+            ops = [k for k in data if k != "fact"]
+            if len(ops) == 1:
+                leaves[name] = (data["fact"], ops[0], json.dumps(data[ops[0]], sort_keys=True))
+    pairs = []
+    for x, y in itertools.combinations(leaves, 2):
+        (fx, ox, vx), (fy, oy, vy) = leaves[x], leaves[y]
+        if fx != fy:
+            continue
+        if ox == oy == "equals" and vx != vy:
+            pairs.append((x, y))
+        elif (ox, oy) in _COMPLEMENTS and vx == vy:
+            pairs.append((x, y))
+    return pairs
+
+
 def _overlap(a: Arm, b: Arm) -> bool:
     a_end, b_end = a.until or dt.date.max, b.until or dt.date.max
     return a.from_ < b_end and b.from_ < a_end
@@ -229,8 +254,11 @@ def arms(book: Rulebook) -> Iterator[str]:
             if len(names) > 14:
                 yield f"{_where(book, rid)}: arms {i + 1} and {j + 1} overlap in time and are too complex to check"
                 continue
+            exclusive = _exclusive_pairs(names)
             for values in itertools.product((False, True), repeat=len(names)):
                 assignment = dict(zip(names, values))
+                if any(assignment[x] and assignment[y] for x, y in exclusive):
+                    continue  # impossible: one fact cannot take both values
                 if _truth(a.when, assignment) and _truth(b.when, assignment):
                     yield (f"{_where(book, rid)}: arms {i + 1} (from {a.from_}) and {j + 1} (from {b.from_}) "
                            "can both be active on the same day; make their 'when' conditions exclusive")
@@ -267,12 +295,31 @@ def obligation_fields(book: Rulebook) -> Iterator[str]:
             yield f"{_where(book, rid)}: grants_role {granted!r} is not a role"
 
 
+def _all_load_errors(root: Path) -> list[str]:
+    """Every file that fails to load, not just the first (lint collects, then reports)."""
+    from .models.rule import Jurisdiction, Rule
+    from .rulebook import _parse, rule_files
+
+    errors = []
+    for path in sorted(root.glob("*/jurisdiction.yaml")):
+        try:
+            _parse(path, Jurisdiction, root)
+        except RuleDataError as exc:
+            errors.append(f"{exc.message} [schema]")
+    for path in rule_files(root):
+        try:
+            _parse(path, Rule, root)
+        except RuleDataError as exc:
+            errors.append(f"{exc.message} [schema]")
+    return errors
+
+
 def lint(root: Path, only: list[str] | None = None) -> tuple[list[str], int]:
     """Run the named checks; returns findings and the number of rules."""
     try:
         book = load_rulebook(root)
     except RuleDataError as exc:
-        return [exc.message], 0
+        return _all_load_errors(root) or [exc.message], 0
     findings: list[str] = []
     for name, fn in LINT_CHECKS.items():
         if only and name not in only:

@@ -1,0 +1,106 @@
+"""The engine on an invented jurisdiction: three-valued conditions, dated arms, verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from compliance.engine import assess
+from compliance.engine.conditions import Context, Truth, evaluate
+from compliance.models.descriptor import Descriptor
+from compliance.models.rule import Rule
+from compliance.rulebook import load_rulebook
+
+FAKE = Path(__file__).parent / "data" / "fake_rules"
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_rulebook(FAKE)
+
+
+def descriptor(**org: object) -> Descriptor:
+    return Descriptor.model_validate({
+        "schema_version": 1,
+        "organisation": {"name": "T", **org},
+        "system": {"id": "s", "name": "S", "use_cases": [{"id": "u", "annex_iii": ["1(a)"]}]},
+    })
+
+
+def verdict(book, d: Descriptor, ident: str, day: str) -> tuple[str, str | None, str | None]:
+    o = next(o for o in assess(d, book, dt.date.fromisoformat(day)).obligations() if o.id == ident)
+    return o.verdict.value, o.status.value if o.status else None, (
+        o.applies_from.isoformat() if o.applies_from else None)
+
+
+def cond(data: dict) -> object:
+    return Rule.model_validate({
+        "format_version": 1, "kind": "classification", "title": "t", "summary": "s",
+        "citation": {"instrument": "act", "pinpoint": "Art. 1", "text": "t"}, "condition": data,
+        "verification": {"checked_against": "x", "checked_on": "2026-01-01", "status": "verified"},
+    }).condition
+
+
+def truth(data: dict, facts: dict) -> Truth:
+    ctx = Context(facts, dt.date(2026, 1, 1), lambda *_: (_ for _ in ()).throw(AssertionError()))
+    return evaluate(cond(data), ctx).truth
+
+
+@pytest.mark.parametrize(("a", "b", "all_", "any_"), [
+    (True, True, "true", "true"), (True, False, "false", "true"), (False, False, "false", "false"),
+    (True, None, "unknown", "true"), (False, None, "false", "unknown"), (None, None, "unknown", "unknown"),
+])
+def test_kleene_logic(a, b, all_, any_) -> None:
+    facts = {"x": {k: v for k, v in (("a", a), ("b", b)) if v is not None}}
+    leaves = [{"fact": "x.a", "equals": True}, {"fact": "x.b", "equals": True}]
+    assert truth({"all": leaves}, facts).value == all_
+    assert truth({"any": leaves}, facts).value == any_
+    assert truth({"not": {"all": leaves}}, facts).value == {"true": "false", "false": "true"}.get(all_, "unknown")
+
+
+def test_missing_fact_is_named() -> None:
+    ctx = Context({"x": {}}, dt.date(2026, 1, 1), lambda *_: None)  # type: ignore[arg-type,return-value]
+    outcome = evaluate(cond({"fact": "x.flop", "gt": 1e23}), ctx)
+    assert outcome.truth is Truth.unknown and outcome.missing == ("x.flop",)
+
+
+def test_operand_fact_times_and_as_of() -> None:
+    facts = {"m": {"mod": 4.0, "base": 9.0, "d": "2025-12-31"}}
+    assert truth({"fact": "m.mod", "gt": {"fact": "m.base", "times": 0.3333333333}}, facts) is Truth.true
+    assert truth({"fact": "m.d", "lt": {"as_of": True}}, facts) is Truth.true
+
+
+def test_some_over_a_list_binds_the_element() -> None:
+    facts = {"l": [{"id": "a", "v": 1}, {"id": "b"}]}
+    assert truth({"some": "l", "where": {"fact": ".v", "equals": 1}}, facts) is Truth.true
+    assert truth({"some": "l", "where": {"fact": ".v", "equals": 2}}, facts) is Truth.unknown
+    assert truth({"some": "l", "where": {"fact": ".v", "equals": 2}}, {"l": []}) is Truth.false
+    assert truth({"some": "l", "where": {"fact": ".v", "equals": 2}}, {}) is Truth.unknown
+
+
+def test_obligation_dates_before_on_after(book) -> None:
+    d = descriptor(roles=["provider"])
+    assert verdict(book, d, "zz.act.art_02_register", "2024-12-31") == ("applies", "upcoming", "2025-01-01")
+    assert verdict(book, d, "zz.act.art_02_register", "2025-01-01") == ("applies", "in_force", "2025-01-01")
+    # the reworded arm continues the first: the duty has applied since 2025-01-01
+    assert verdict(book, d, "zz.act.art_02_register", "2026-06-01") == ("applies", "in_force", "2025-01-01")
+
+
+def test_roles_unknown_and_absent(book) -> None:
+    assert verdict(book, descriptor(), "zz.act.art_02_register", "2026-06-01")[0] == "undetermined"
+    assert verdict(book, descriptor(roles=["deployer"]), "zz.act.art_02_register", "2026-06-01")[0] == "does_not_apply"
+
+
+def test_arm_condition_unknown_is_undetermined_then_decided(book) -> None:
+    assert verdict(book, descriptor(roles=["deployer"]), "zz.act.art_03_public", "2026-01-01")[0] == "undetermined"
+    assert verdict(book, descriptor(roles=["deployer"], public_authority=True), "zz.act.art_03_public",
+                   "2026-01-01") == ("applies", "in_force", "2025-06-01")
+    assert verdict(book, descriptor(roles=["deployer"], public_authority=False), "zz.act.art_03_public",
+                   "2026-01-01") == ("applies", "upcoming", "2027-06-01")
+
+
+def test_tier(book) -> None:
+    report = assess(descriptor(roles=["provider"]), book, dt.date(2026, 1, 1)).to_json()
+    assert report["jurisdictions"][0]["tier"]["id"] == "special"

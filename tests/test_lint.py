@@ -1,0 +1,81 @@
+"""`compliance rules lint` finds defects in rule data: each named check on a broken copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compliance.lint import LINT_CHECKS, lint
+
+FAKE = Path(__file__).parent / "data" / "fake_rules"
+
+
+@pytest.fixture()
+def rules(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(FAKE, target)
+    return target
+
+
+def write(rules: Path, rel: str, text: str) -> None:
+    (rules / rel).write_text(text, "utf-8")
+
+
+def test_fake_rules_are_clean(rules: Path) -> None:
+    findings, count = lint(rules)
+    assert findings == [] and count == 3
+
+
+def test_every_check_has_a_description() -> None:
+    assert all((fn.__doc__ or "").strip() for fn in LINT_CHECKS.values())
+
+
+def _rule(condition: str, extra: str = "") -> str:
+    return (
+        "format_version: 1\nkind: obligation\ntitle: T\nsummary: S\naddressees: [provider]\n"
+        "citation: {instrument: act, pinpoint: Art. 5, text: T}\n"
+        f"condition: {condition}\n{extra}"
+        "verification: {checked_against: x, checked_on: 2026-11-25, status: verified}\n"
+    )
+
+
+ARM = "effective:\n  - {from: 2025-01-01, basis: Art. 9}\n"
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    (_rule("{classification: zz.act.nope}", ARM), "unknown classification zz.act.nope"),
+    (_rule("{fact: system.nope, equals: true}", ARM), "fact path 'system.nope' does not exist"),
+    (_rule("{fact: system.name, equals: x}", ARM.replace("Art. 9", "somewhere")), "date basis"),
+    (_rule("{fact: system.name, equals: x}", ARM + "  - {from: 2025-06-01, basis: Art. 10}\n"), "can both be active"),
+    (_rule("{fact: system.name, equals: x}", ARM).replace("pinpoint: Art. 5", "pinpoint: article five"), "not canonical"),
+    (_rule("{fact: system.name, equals: x}", ARM).replace("[provider]", "[boss]"), "not a role"),
+    (_rule("{fact: system.name, equals: x}", ARM + "depends_on: [zz.act.gone]\n"), "does not exist"),
+])
+def test_lint_finds(rules: Path, text: str, needle: str) -> None:
+    write(rules, "zz/act/obligations/art_05_x.yaml", text)
+    findings, _ = lint(rules)
+    assert any(needle in f for f in findings), findings
+
+
+def test_exclusive_arms_pass(rules: Path) -> None:
+    arms = ("effective:\n  - {from: 2025-01-01, when: {fact: organisation.public_authority, equals: true}, basis: Art. 9}\n"
+            "  - {from: 2025-06-01, when: {not: {fact: organisation.public_authority, equals: true}}, basis: Art. 10}\n")
+    write(rules, "zz/act/obligations/art_05_x.yaml", _rule("{fact: system.name, equals: x}", arms))
+    assert lint(rules)[0] == []
+
+
+def test_cycle_is_found(rules: Path) -> None:
+    write(rules, "zz/act/classifications/a.yaml", _rule("{classification: zz.act.b}").replace(
+        "kind: obligation", "kind: classification").replace("addressees: [provider]\n", ""))
+    write(rules, "zz/act/classifications/b.yaml", _rule("{classification: zz.act.a}").replace(
+        "kind: obligation", "kind: classification").replace("addressees: [provider]\n", ""))
+    findings, _ = lint(rules)
+    assert any("cycle" in f for f in findings), findings
+
+
+def test_schema_errors_are_located(rules: Path) -> None:
+    write(rules, "zz/act/obligations/art_05_x.yaml", "format_version: 1\nkind: obligation\ntitel: T\n")
+    findings, _ = lint(rules)
+    assert any("art_05_x.yaml:3:1" in f and "did you mean 'title'" in f for f in findings), findings
