@@ -167,7 +167,14 @@ def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,
     if unknown:
         raise UsageError(f"unknown jurisdiction {', '.join(unknown)}",
                          f"known: {', '.join(sorted(book.jurisdictions))}")
-    return assess(descriptor, book, resolve_as_of(as_of), list(jurisdiction) or None)
+    day = resolve_as_of(as_of)
+    if jurisdiction:
+        return assess(descriptor, book, day, list(jurisdiction))
+    from .engine.evaluator import select_jurisdictions
+
+    selection = select_jurisdictions(descriptor, book, day)
+    chosen = [s.code for s in selection if s.selected]
+    return assess(descriptor, book, day, chosen, selection=selection)
 
 
 @cli.command()

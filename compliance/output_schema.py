@@ -47,6 +47,13 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
         "as_of": {"type": "string", "format": "date", "description": "The date the law was evaluated at."},
         "rules_digest": {"type": "string", "description": "SHA-256 over the rule data used."},
         "system": {"type": "object", "required": ["id", "name"]},
+        "selection": {
+            "type": "array",
+            "description": "Why each jurisdiction was evaluated or left out (by the descriptor's markets; --jurisdiction overrides).",
+            "items": {"type": "object", "required": ["jurisdiction", "selected", "reason"],
+                      "properties": {"jurisdiction": {"type": "string"}, "selected": {"type": "boolean"},
+                                     "reason": {"type": "string"}}},
+        },
         "jurisdictions": {
             "type": "array",
             "items": {

@@ -113,6 +113,10 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
         f"as of {assessment.as_of.isoformat()} — not legal advice",
         "",
     ]
+    left_out = [f"{code} ({reason})" for code, chosen, reason in assessment.selection if not chosen]
+    if left_out:
+        out.append("Not evaluated: " + "; ".join(left_out) + " — use --jurisdiction to include")
+        out.append("")
     for j in assessment.jurisdictions:
         out.append(f"== {j.jurisdiction.name} ({j.jurisdiction.code}, rules {j.jurisdiction.rules_version})")
         if j.tier:

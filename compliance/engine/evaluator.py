@@ -231,18 +231,52 @@ def _tier(ev: _Evaluator, code: str) -> TierResult | None:
     return TierResult("undetermined", "Undetermined", (), tuple(caveats))
 
 
+@dataclass(frozen=True)
+class Selection:
+    code: str
+    selected: bool
+    reason: str
+
+
+def select_jurisdictions(descriptor: Descriptor, book: Rulebook, as_of: dt.date) -> list[Selection]:
+    """Which jurisdictions the descriptor's markets (or a jurisdiction's own selection condition)
+    bring in. Unknown markets select everything: nothing is ruled out on a missing fact."""
+    facts = fact_view(descriptor)
+    markets = (facts.get("system") or {}).get("markets")
+    ev = _Evaluator(book, facts, as_of)
+    out = []
+    for code in sorted(book.jurisdictions):
+        j = book.jurisdictions[code]
+        if markets is None:
+            out.append(Selection(code, True, "system.markets is not stated"))
+            continue
+        hit = sorted(set(markets) & set(j.markets))
+        if hit:
+            out.append(Selection(code, True, f"offered in {', '.join(hit)}"))
+            continue
+        extra = evaluate(j.also_selected_when, ev.context({})) if j.also_selected_when else None
+        if extra is not None and extra.truth is not Truth.false:
+            why = "; ".join(s.text for s in extra.steps) or "selection condition"
+            out.append(Selection(code, True, f"{why} ({extra.truth.value})"))
+        else:
+            out.append(Selection(code, False, f"not offered in {', '.join(j.markets)}"))
+    return out
+
+
 def assess(
     descriptor: Descriptor,
     book: Rulebook,
     as_of: dt.date,
     jurisdictions: list[str] | None = None,
+    selection: list[Selection] | None = None,
 ) -> Assessment:
-    """Evaluate every rule of the selected jurisdictions for ``descriptor`` at ``as_of``."""
+    """Evaluate every rule of the given jurisdictions (all when None) for ``descriptor`` at
+    ``as_of``; ``selection`` records why each jurisdiction was or was not chosen."""
     facts = fact_view(descriptor)
     ev = _Evaluator(book, facts, as_of)
     results = []
     for code in sorted(book.jurisdictions):
-        if jurisdictions and code not in jurisdictions:
+        if jurisdictions is not None and code not in jurisdictions:
             continue
         rules = sorted((r for r in book.rules.values() if r.jurisdiction == code), key=lambda r: r.id)
         classifications = [
@@ -263,7 +297,8 @@ def assess(
                 obligations=tuple(obligations),
             )
         )
-    return Assessment(descriptor=descriptor, as_of=as_of, rules_digest=book.digest, jurisdictions=tuple(results))
+    return Assessment(descriptor=descriptor, as_of=as_of, rules_digest=book.digest, jurisdictions=tuple(results),
+                      selection=tuple((s.code, s.selected, s.reason) for s in selection or ()))
 
 
 __all__ = ["assess", "timing", "Rule"]

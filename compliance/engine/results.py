@@ -189,6 +189,7 @@ class Assessment:
     as_of: dt.date
     rules_digest: str
     jurisdictions: tuple[JurisdictionResult, ...]
+    selection: tuple[tuple[str, bool, str], ...] = ()
 
     def obligations(self) -> list[ObligationResult]:
         return [o for j in self.jurisdictions for o in j.obligations]
@@ -205,5 +206,7 @@ class Assessment:
             "as_of": self.as_of.isoformat(),
             "rules_digest": self.rules_digest,
             "system": {"id": system.id, "name": system.name, "version": system.version},
+            "selection": [{"jurisdiction": code, "selected": chosen, "reason": reason}
+                          for code, chosen, reason in self.selection],
             "jurisdictions": [j.to_json() for j in self.jurisdictions],
         }

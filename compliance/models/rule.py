@@ -283,6 +283,9 @@ class Jurisdiction(_Strict):
     rules_version: Text
     markets: list[str]
     """Descriptor market codes that select this jurisdiction (e.g. EU, US-CA)."""
+    also_selected_when: Condition | None = None
+    """A further condition (system scope) that selects the jurisdiction although none of its
+    markets is listed, e.g. output used in the EU."""
     instruments: dict[str, Instrument]
     tiers: list[Tier] | None = None
     disclaimer: str | None = None
