@@ -35,6 +35,14 @@ class Rulebook:
     def of_kind(self, kind: Kind) -> list[LoadedRule]:
         return [r for r in self.rules.values() if r.rule.kind is kind]
 
+    def role_grants(self) -> list[LoadedRule]:
+        """Classifications that make the organisation take on a role (computed once)."""
+        cached: list[LoadedRule] | None = self.__dict__.get("_role_grants")
+        if cached is None:
+            cached = [r for r in self.of_kind(Kind.classification) if r.rule.grants_role]
+            self.__dict__["_role_grants"] = cached
+        return cached
+
     def version(self, code: str) -> str:
         return self.jurisdictions[code].rules_version
 

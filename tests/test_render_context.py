@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from _packs import AS_OF, DATA, sample_assessment
+
 from compliance.pack import load_descriptor, render_documents
 from compliance.render.context import PackInfo, resolve
 from compliance.render.documents import decide
@@ -122,15 +121,15 @@ def test_stated_fact_fills_field_and_evidence_fills_section() -> None:
 def test_systemic_risk_adds_annex_xi_section_2() -> None:
     assessment = sample_assessment("gpai")
     _, docs = _render("gpai", copy.deepcopy(assessment))
-    s2 = [s for s in docs["annex-xi-model-documentation-om-7b"].context["sections"]
-          if s["id"] == "annex_xi.section_2"][0]
+    s2 = next(s for s in docs["annex-xi-model-documentation-om-7b"].context["sections"]
+              if s["id"] == "annex_xi.section_2")
     assert s2["not_applicable"] and not s2["children"]
     for c in assessment["jurisdictions"][0]["classifications"]:
         if c["id"] == "eu.ai_act.gpai_systemic_risk":
             c["value"] = "true"
     _, docs = _render("gpai", assessment)
-    s2 = [s for s in docs["annex-xi-model-documentation-om-7b"].context["sections"]
-          if s["id"] == "annex_xi.section_2"][0]
+    s2 = next(s for s in docs["annex-xi-model-documentation-om-7b"].context["sections"]
+              if s["id"] == "annex_xi.section_2")
     assert [c["citation"] for c in s2["children"]] == [
         "Annex XI(2)(1)", "Annex XI(2)(2)", "Annex XI(2)(3)"]
 

@@ -7,9 +7,8 @@ import io
 import json
 
 import pytest
-from pypdf import PdfReader
-
 from _packs import pack
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +24,7 @@ def _text(reader: PdfReader) -> str:
 def _outline_titles(reader: PdfReader) -> list[str]:
     titles: list[str] = []
 
-    def walk(items):  # noqa: ANN001
+    def walk(items):
         for item in items:
             if isinstance(item, list):
                 walk(item)
@@ -125,7 +124,7 @@ def test_two_renders_are_byte_identical() -> None:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_injection_fetches_nothing(tmp_path) -> None:  # noqa: ANN001
+def test_injection_fetches_nothing(tmp_path) -> None:
     from compliance.render.environment import template_dirs
     from compliance.render.pdf import render_pdf
 

@@ -99,29 +99,39 @@ def scoped_context(facts: Mapping[str, Any], as_of: dt.date, classify: Classific
 def evaluate(condition: Condition | None, ctx: Context) -> Outcome:
     """Evaluate a condition; ``None`` (no condition) is true."""
     if condition is None:
-        return Outcome(Truth.true)
-    if isinstance(condition, All):
-        return _combine([evaluate(c, ctx) for c in condition.all], conjunction=True)
-    if isinstance(condition, AnyOf):
-        return _combine([evaluate(c, ctx) for c in condition.any], conjunction=False)
-    if isinstance(condition, Not):
-        inner = evaluate(condition.not_, ctx)
-        steps = tuple(
-            Step(f"not ({s.text})" if len(inner.steps) == 1 else s.text, s.truth.negate() if len(inner.steps) == 1 else s.truth,
-                 s.fact, s.classification, s.missing)
-            for s in inner.steps
-        )
-        return Outcome(inner.truth.negate(), steps)
-    if isinstance(condition, Some):
-        return _some(condition, ctx)
-    if isinstance(condition, ClassificationRef):
-        result = ctx.classify(condition.classification, ctx.bindings)
-        text = condition.label or condition.classification
-        return Outcome(
-            result.truth,
-            (Step(text, result.truth, classification=condition.classification, missing=result.missing),),
-        )
-    return _leaf(condition, ctx)
+        return _TRUE
+    return _HANDLERS[type(condition)](condition, ctx)
+
+
+_TRUE = Outcome(Truth.true)
+
+
+def _all(condition: All, ctx: Context) -> Outcome:
+    return _combine([evaluate(c, ctx) for c in condition.all], conjunction=True)
+
+
+def _any(condition: AnyOf, ctx: Context) -> Outcome:
+    return _combine([evaluate(c, ctx) for c in condition.any], conjunction=False)
+
+
+def _not(condition: Not, ctx: Context) -> Outcome:
+    inner = evaluate(condition.not_, ctx)
+    if len(inner.steps) == 1:
+        (s,) = inner.steps
+        # a single negated test reads as its own step: "not (X)" with the flipped truth
+        steps: tuple[Step, ...] = (Step(f"not ({s.text})", s.truth.negate(), s.fact, s.classification, s.missing),)
+    else:
+        steps = inner.steps
+    return Outcome(inner.truth.negate(), steps)
+
+
+def _classification(condition: ClassificationRef, ctx: Context) -> Outcome:
+    result = ctx.classify(condition.classification, ctx.bindings)
+    text = condition.label or condition.classification
+    return Outcome(
+        result.truth,
+        (Step(text, result.truth, classification=condition.classification, missing=result.missing),),
+    )
 
 
 def _combine(parts: list[Outcome], *, conjunction: bool) -> Outcome:
@@ -224,6 +234,16 @@ def _leaf(leaf: Leaf, ctx: Context) -> Outcome:
         )
     truth = Truth.true if _compare(op, value, operand) else Truth.false
     return Outcome(truth, (Step(text, truth, fact=shown),))
+
+
+_HANDLERS: dict[type, Callable[[Any, Context], Outcome]] = {
+    All: _all,
+    AnyOf: _any,
+    Not: _not,
+    Some: lambda c, ctx: _some(c, ctx),
+    ClassificationRef: _classification,
+    Leaf: lambda c, ctx: _leaf(c, ctx),
+}
 
 
 def _compare(op: str, value: Any, operand: Any) -> bool:

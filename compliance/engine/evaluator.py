@@ -139,7 +139,7 @@ class _Evaluator:
         if held:
             steps.append(Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles"))
         granted_unknown: list[Step] = []
-        for loaded in self.book.of_kind(Kind.classification):
+        for loaded in self.book.role_grants():
             role = loaded.rule.grants_role
             if role in addressees and role not in held and loaded.rule.scope is Scope.system:
                 result = self.classification(loaded.id, bindings)

@@ -17,7 +17,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -75,6 +75,7 @@ class Leaf(_Strict):
     """True when the fact is an empty list."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    _operator: str = PrivateAttr(default="")
 
     @model_validator(mode="after")
     def _one_operator(self) -> Leaf:
@@ -84,15 +85,16 @@ class Leaf(_Strict):
                 f"a fact test needs exactly one operator ({', '.join(OPERATOR_NAMES)}); "
                 f"found {len(ops) or 'none'}"
             )
+        self._operator = ops[0]
         return self
 
     @property
     def operator(self) -> str:
-        return next(name for name in OPERATORS if getattr(self, name) is not None)
+        return self._operator
 
     @property
     def operand(self) -> Any:
-        return getattr(self, self.operator)
+        return getattr(self, self._operator)
 
 
 OPERATORS = ("equals", "in_", "contains", "contains_any", "gt", "gte", "lt", "lte", "is_set", "is_empty")

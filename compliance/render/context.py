@@ -77,7 +77,7 @@ def fmt_date(value: Any) -> str:
     return str(value)
 
 
-def fmt_number(value: float | int) -> str:
+def fmt_number(value: float) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, int):
@@ -85,7 +85,7 @@ def fmt_number(value: float | int) -> str:
     return f"{value:g}"
 
 
-def fmt_sci(value: float | int) -> str:
+def fmt_sci(value: float) -> str:
     """Two significant figures at least, as the Model Documentation Form asks: 7.3 × 10^10."""
     if value == 0:
         return "0"
@@ -139,11 +139,27 @@ def _fmt_mapping(value: Mapping[str, Any]) -> str:
     return "; ".join(f"{k.replace('_', ' ')}: {_fmt_scalar(v, '')}" for k, v in value.items())
 
 
+def _fmt_model(m: Mapping[str, Any]) -> str:
+    bits = [str(m.get("name") or m["id"])]
+    if m.get("version"):
+        bits.append(str(m["version"]))
+    if m.get("origin"):
+        bits.append(f"— origin: {str(m['origin']).replace('_', ' ')}")
+    if m.get("provider"):
+        bits.append(f"— provider: {m['provider']}")
+    if m.get("base_model"):
+        bits.append(f"— base model: {_fmt_mapping(m['base_model'])}")
+    return " ".join(bits)
+
+
 def format_value(value: Any, kind: str = "text") -> list[str]:
     """A stated value as display lines ([] when the value is empty)."""
     value = _plain(value)
-    if isinstance(value, list):
-        return [_fmt_scalar(v, kind) for v in value]
+    if kind == "model":
+        items = value if isinstance(value, list) else [value]
+        return [_fmt_model(m) for m in items]
+    if isinstance(value, list):  # flattened paths repeat values (two sources, both text)
+        return list(dict.fromkeys(_fmt_scalar(v, kind) for v in value))
     return [_fmt_scalar(value, kind)]
 
 
@@ -307,6 +323,11 @@ class _Walker:
         value = resolve(self.facts, cond["fact"])
         if value is None:
             return "unknown", cond.get("unknown")
+        if "contains" in cond:
+            items = value if isinstance(value, list) else [value]
+            if cond["contains"] in items:
+                return "applicable", None
+            return "not_applicable", cond.get("otherwise")
         truthy = [v for v in value if v] if isinstance(value, list) else value
         if truthy:
             return "applicable", None
@@ -478,11 +499,11 @@ def structured_context(
     ctx = _base_context(decision, descriptor, assessment, info)
     data = _plain(descriptor)
     facts: dict[str, Any] = {"organisation": data.get("organisation", {}),
-                             "system": data.get("system", {})}
+                             "system": data.get("system", {}),
+                             "models": data.get("models", [])}
     if decision.model_id:
-        facts["model"] = next(
-            (m for m in data.get("models", []) if m.get("id") == decision.model_id), {}
-        )
+        model = next((m for m in data.get("models", []) if m.get("id") == decision.model_id), {})
+        facts["model"] = {**model, "derived": _derived_model_facts(model)}
     subject_obligations = [
         o for o in all_obligations(assessment) if (o.get("subject") or "system") == decision.subject
     ]
@@ -538,7 +559,7 @@ def _obligation_rows(
                 "citation": ob["citation"],
                 "citation_url": ob.get("citation_url") or "",
                 "subject": ob.get("subject") or "system",
-                "roles": ", ".join(ob.get("roles") or []),
+                "roles": ", ".join(ob.get("roles") or ob.get("role") or []),
                 "verdict": ob.get("verdict", "undetermined"),
                 "verdict_label": VERDICT_LABELS.get(ob.get("verdict", ""), ob.get("verdict", "")),
                 "status": STATUS_LABELS.get(ob.get("status"), "—"),
@@ -572,26 +593,32 @@ def transparency_context(
     for j in assessment.get("jurisdictions", []):
         rows = _obligation_rows(j.get("obligations", []), evidence)
         all_rows.extend(rows)
+        classifications = [
+            {
+                "id": c["id"],
+                "title": c.get("title", c["id"]),
+                "subject": c.get("subject", "system"),
+                "value": VALUE_LABELS.get(c.get("value", "unknown"), c.get("value")),
+                "value_raw": c.get("value", "unknown"),
+                "from": c.get("from") or "",
+                "citation": c.get("citation", ""),
+                "reasons": list(c.get("reasons") or []),
+                "missing_facts": list(c.get("missing_facts") or []),
+            }
+            for c in j.get("classifications", [])
+        ]
         jurisdictions.append(
             {
                 "code": j.get("code", ""),
                 "name": j.get("name", ""),
                 "rules_version": j.get("rules_version", ""),
                 "tier": j.get("tier") or {"id": "", "label": "Not determined", "reasons": []},
-                "classifications": [
-                    {
-                        "id": c["id"],
-                        "title": c.get("title", c["id"]),
-                        "subject": c.get("subject", "system"),
-                        "value": VALUE_LABELS.get(c.get("value", "unknown"), c.get("value")),
-                        "value_raw": c.get("value", "unknown"),
-                        "from": c.get("from") or "",
-                        "citation": c.get("citation", ""),
-                        "reasons": list(c.get("reasons") or []),
-                        "missing_facts": list(c.get("missing_facts") or []),
-                    }
-                    for c in j.get("classifications", [])
-                ],
+                "classifications": [c for c in classifications if c["value_raw"] != "false"],
+                "classifications_false": [c for c in classifications
+                                          if c["value_raw"] == "false"],
+                "disclaimer": j.get("disclaimer") or "",
+                "obligations_open": [r for r in rows if r["verdict"] != "does_not_apply"],
+                "obligations_not": [r for r in rows if r["verdict"] == "does_not_apply"],
                 "obligations": rows,
             }
         )
@@ -677,11 +704,24 @@ def transparency_context(
                 {"anchor": "documents", "citation": "", "heading": "Documents in this pack",
                  "level": 1},
                 {"anchor": "evidence", "citation": "", "heading": "Evidence", "level": 1},
-                {"anchor": "gaps", "citation": "", "heading": "Gaps", "level": 1},
             ],
         }
     )
     return ctx
+
+
+def _derived_model_facts(model: Mapping[str, Any]) -> dict[str, Any]:
+    """Display-only derived facts (the engine's own derivations decide verdicts)."""
+    compute = model.get("training_compute") or {}
+    derived: dict[str, Any] = {}
+    if compute.get("flop") is not None:
+        derived["training_compute"] = f"{fmt_sci(compute['flop'])} FLOP (stated)"
+    elif model.get("parameters") and compute.get("training_tokens"):
+        flop = 6 * model["parameters"] * compute["training_tokens"]
+        derived["training_compute"] = (
+            f"{fmt_sci(flop)} FLOP (estimated as 6 × parameters × training tokens)"
+        )
+    return derived
 
 
 def _tri(value: bool | None) -> str:

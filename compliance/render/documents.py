@@ -153,6 +153,13 @@ def _subjects(assessment: Mapping[str, Any], descriptor_models: Iterable[str]) -
     return list(seen)
 
 
+def _cite_list(citations: Iterable[str], limit: int = 4) -> str:
+    unique = list(dict.fromkeys(citations))
+    if len(unique) <= limit:
+        return ", ".join(unique)
+    return f"{', '.join(unique[:limit])} and {len(unique) - limit} more"
+
+
 def _describe(ob: Mapping[str, Any]) -> str:
     status = ob.get("status")
     when = ob.get("applies_from")
@@ -189,7 +196,7 @@ def decide(
                              tagged)
                 )
             elif applying:
-                cites = ", ".join(sorted({_describe(ob) for ob in applying}))
+                cites = _cite_list(_describe(ob) for ob in applying)
                 decisions.append(
                     Decision(spec, subject, True, f"Required by {cites}.", tagged)
                 )
@@ -197,14 +204,14 @@ def decide(
                 undetermined = [ob for ob in tagged if ob.get("verdict") == "undetermined"]
                 if undetermined:
                     facts = sorted({f for ob in undetermined for f in ob.get("missing_facts", [])})
-                    cites = ", ".join(sorted({ob["citation"] for ob in undetermined}))
+                    cites = _cite_list(ob["citation"] for ob in undetermined)
                     reason = (
                         f"Not built: {cites} undetermined"
                         + (f" (missing: {', '.join(facts)})." if facts else ".")
                     )
                 elif tagged:
-                    cites = ", ".join(sorted({ob["citation"] for ob in tagged}))
-                    reason = f"Not built: {cites} does not apply."
+                    cites = _cite_list(ob["citation"] for ob in tagged)
+                    reason = f"Not built: no obligation that calls for it applies ({cites})."
                 else:
                     reason = "Not built: no obligation of the rule set calls for it."
                 decisions.append(Decision(spec, subject, False, reason, tagged))

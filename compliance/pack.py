@@ -1,0 +1,276 @@
+"""Audit-pack assembly: one directory per AI system, written atomically.
+
+A pack holds the documents whose obligations apply (plus the transparency report, always),
+``obligations.json`` (the engine's output), a copy of the descriptor, ``index.html`` (which
+document is present or absent, and why) and ``manifest.json`` (every file with its SHA-256, the
+tool version, the rule-data version and the as-of date). The pack is built in a temporary
+directory next to the target and renamed into place; a failed build leaves the previous pack
+untouched. Same inputs give byte-identical files.
+
+WeasyPrint is imported lazily (only ``compliance.render.pdf`` imports it), so importing this
+module stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compliance.errors import ComplianceError
+from compliance.models.descriptor import Descriptor
+from compliance.render.context import (
+    PackInfo,
+    evidence_records,
+    load_structure,
+    structured_context,
+    transparency_context,
+)
+from compliance.render.documents import Decision, decide
+from compliance.render.environment import find_file, make_environment, template_dirs
+
+FORMATS = frozenset({"pdf", "html"})
+DESCRIPTOR_COPY = "descriptor.yaml"
+OBLIGATIONS_FILE = "obligations.json"
+MANIFEST_FILE = "manifest.json"
+INDEX_FILE = "index.html"
+
+
+class PackError(ComplianceError):
+    """A pack could not be built (the previous pack, if any, is untouched)."""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    decision: Decision
+    html: str
+    context: dict[str, Any]
+
+
+def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("compliance")
+    except PackageNotFoundError:  # pragma: no cover - not installed
+        return "0.0.0"
+
+
+def load_descriptor(path: Path) -> Descriptor:
+    """Load and validate a descriptor; invalid input raises :class:`PackError`."""
+    from compliance.validation import load_descriptor_file
+
+    result = load_descriptor_file(path)
+    if result.errors or result.descriptor is None:
+        lines = "\n".join(p.format() for p in result.errors)
+        raise PackError(f"{path} is not a valid descriptor:\n{lines}",
+                        f"run: compliance validate {path}")
+    return result.descriptor
+
+
+def assess_descriptor(
+    descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None = None
+) -> dict[str, Any]:
+    """Run the obligations engine and return its JSON form (``obligations.json``)."""
+    from compliance.engine import assess
+    from compliance.paths import rules_dir as default_rules
+    from compliance.rulebook import load_rulebook
+
+    book = load_rulebook(rules_dir or default_rules())
+    return dict(assess(descriptor, book, as_of).to_json())
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _rules_version(assessment: Mapping[str, Any]) -> str:
+    versions = [
+        f"{j.get('code', '?')} {j.get('rules_version', '?')}"
+        for j in assessment.get("jurisdictions", [])
+    ]
+    return ", ".join(versions) or "none"
+
+
+def render_documents(
+    descriptor: Descriptor,
+    assessment: Mapping[str, Any],
+    info: PackInfo,
+    templates_dir: Path | None,
+    *,
+    inline_css: bool = False,
+) -> tuple[list[Decision], list[RenderedDocument]]:
+    """Decide which documents apply and render each to HTML (no PDF yet)."""
+    env = make_environment(templates_dir)
+    decisions = decide(assessment, [m.id for m in descriptor.models or []])
+    evidence = evidence_records(descriptor, info)
+    css = find_file("base/print.css", templates_dir).read_text("utf-8") if inline_css else ""
+    rendered: list[RenderedDocument] = []
+    all_gaps: list[dict[str, Any]] = []
+    report_decision: Decision | None = None
+    for decision in decisions:
+        if not decision.present:
+            continue
+        if decision.spec.always:
+            report_decision = decision
+            continue
+        structure_name = decision.spec.template.replace(".html.j2", ".sections.yaml")
+        structure = load_structure(find_file(structure_name, templates_dir))
+        ctx = structured_context(decision, structure, descriptor, assessment, info, evidence)
+        for gap in ctx["gaps"]:
+            all_gaps.append({**gap, "document": decision.stem})
+        ctx["inline_css"] = css
+        html = env.get_template(decision.spec.template).render(ctx)
+        rendered.append(RenderedDocument(decision, html, ctx))
+    if report_decision is not None:
+        ctx = transparency_context(
+            report_decision, descriptor, assessment, info, evidence, decisions, all_gaps
+        )
+        ctx["inline_css"] = css
+        html = env.get_template(report_decision.spec.template).render(ctx)
+        rendered.insert(0, RenderedDocument(report_decision, html, ctx))
+    return decisions, rendered
+
+
+def _index_html(
+    descriptor: Descriptor, info: PackInfo, decisions: Iterable[Decision], templates_dir: Path | None
+) -> str:
+    env = make_environment(templates_dir)
+    return env.get_template("base/index.html.j2").render(
+        system={"name": descriptor.system.name, "id": descriptor.system.id,
+                "version": descriptor.system.version or ""},
+        as_of=info.as_of.isoformat(),
+        descriptor_sha256=info.descriptor_sha256,
+        rules_version=info.rules_version,
+        tool_version=info.tool_version,
+        documents=[
+            {"title": d.spec.title, "model": d.model_id or "", "present": d.present,
+             "file": f"{d.stem}.pdf" if d.present else "", "reason": d.reason,
+             "basis": d.spec.basis}
+            for d in decisions
+        ],
+    )
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+        try:
+            tmp.rename(target)
+        except BaseException:
+            old.rename(target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(target)
+
+
+def build_pack(
+    descriptor_path: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    formats: set[str] | frozenset[str] = frozenset({"pdf"}),
+    templates_dir: Path | None = None,
+    *,
+    assessment: Mapping[str, Any] | None = None,
+    rules_dir: Path | None = None,
+) -> Path:
+    """Build the audit pack for one descriptor under ``out_dir/<system id>``; return its path.
+
+    ``assessment`` lets callers (tests, benchmarks) pass an engine result; normally the engine
+    is run here.
+    """
+    unknown = set(formats) - FORMATS
+    if unknown or not formats:
+        raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
+    raw = descriptor_path.read_bytes()
+    descriptor = load_descriptor(descriptor_path)
+    if assessment is None:
+        assessment = assess_descriptor(descriptor, as_of, rules_dir)
+    info = PackInfo(
+        as_of=as_of,
+        descriptor_sha256=hashlib.sha256(raw).hexdigest(),
+        descriptor_name=descriptor_path.name,
+        descriptor_dir=descriptor_path.parent,
+        tool_version=str(assessment.get("tool", {}).get("version") or _tool_version()),
+        rules_version=_rules_version(assessment),
+        disclaimer=" ".join(
+            j["disclaimer"] for j in assessment.get("jurisdictions", []) if j.get("disclaimer")
+        ) or None,
+    )
+    obligations_json = _json_bytes(assessment)
+    decisions, rendered = render_documents(
+        descriptor, assessment, info, templates_dir, inline_css=False
+    )
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / descriptor.system.id
+    tmp = Path(tempfile.mkdtemp(prefix=f".{descriptor.system.id}.", suffix=".tmp", dir=out_dir))
+    try:
+        os.chmod(tmp, 0o755)
+        files: dict[str, bytes] = {
+            DESCRIPTOR_COPY: raw,
+            OBLIGATIONS_FILE: obligations_json,
+        }
+        pages: dict[str, int] = {}
+        if "pdf" in formats:
+            from compliance.render.pdf import AttachmentData, render_pdf
+
+            attachments = [
+                AttachmentData(DESCRIPTOR_COPY, raw, "System descriptor the documents were "
+                               "generated from", "Source"),
+                AttachmentData(OBLIGATIONS_FILE, obligations_json, "Obligations assessment "
+                               "(engine output)", "Data"),
+            ]
+            roots = template_dirs(templates_dir)
+            for doc in rendered:
+                result = render_pdf(doc.html, roots=roots, as_of=as_of, attachments=attachments)
+                files[f"{doc.decision.stem}.pdf"] = result.pdf
+                pages[f"{doc.decision.stem}.pdf"] = result.pages
+        if "html" in formats:
+            css = find_file("base/print.css", templates_dir).read_text("utf-8")
+            env = make_environment(templates_dir)
+            for doc in rendered:
+                ctx = {**doc.context, "inline_css": css}
+                files[f"{doc.decision.stem}.html"] = env.get_template(
+                    doc.decision.spec.template).render(ctx).encode("utf-8")
+        files[INDEX_FILE] = _index_html(descriptor, info, decisions, templates_dir).encode("utf-8")
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        manifest = {
+            "tool": {"name": "compliance", "version": info.tool_version},
+            "as_of": as_of.isoformat(),
+            "rules_version": info.rules_version,
+            "system": {"id": descriptor.system.id, "name": descriptor.system.name,
+                       "version": descriptor.system.version},
+            "descriptor": {"name": descriptor_path.name, "sha256": info.descriptor_sha256},
+            "formats": sorted(formats),
+            "documents": [
+                {"document": d.spec.key, "subject": d.subject, "present": d.present,
+                 "file": f"{d.stem}.pdf" if d.present and "pdf" in formats else None,
+                 "reason": d.reason,
+                 "obligations": [o["id"] for o in d.applying]}
+                for d in decisions
+            ],
+            "files": [
+                {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                 **({"pages": pages[name]} if name in pages else {})}
+                for name, data in sorted(files.items())
+            ],
+        }
+        (tmp / MANIFEST_FILE).write_bytes(_json_bytes(manifest))
+        _swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
