@@ -48,12 +48,12 @@ def _steps(assessment: Assessment, steps: tuple[Step, ...], subject: str, depth:
     for step in steps:
         found = _classification(assessment, step.classification, subject) if step.classification else None
         text = step.text
-        if found is not None and text == step.classification:
+        if found is not None and text in (step.classification, found.rule.title):
             text = f"{found.rule.title} ({found.rule.citation.pinpoint})"
         out.append(f"{pad}{_MARK[step.truth]} {text}")
         if found is not None and step.classification not in seen:
             seen.add(step.classification or "")
-            if text == step.text and not step.text.startswith("not ("):
+            if text == step.text and not step.text.startswith("not (") and step.text != found.rule.title:
                 # the step used its own label: name the classification it rests on
                 out.append(f"{pad}    ↳ {found.rule.title} — {found.rule.citation.pinpoint} ({found.truth.value})")
             _steps(assessment, found.steps, subject, depth + 1, seen, out)

@@ -8,6 +8,7 @@ result carries the leaf tests that decided it, so the engine can say *why*.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -40,6 +41,7 @@ class Step:
 class Outcome:
     truth: Truth
     steps: tuple[Step, ...] = ()
+    title: str | None = None  # for a classification: its title, used when a reference has no label
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -127,7 +129,7 @@ def _not(condition: Not, ctx: Context) -> Outcome:
 
 def _classification(condition: ClassificationRef, ctx: Context) -> Outcome:
     result = ctx.classify(condition.classification, ctx.bindings)
-    text = condition.label or condition.classification
+    text = condition.label or result.title or condition.classification
     return Outcome(
         result.truth,
         (Step(text, result.truth, classification=condition.classification, missing=result.missing),),
@@ -214,14 +216,29 @@ def _describe(leaf: Leaf, shown: str, operand: Any) -> str:
     return f"{shown} {words[op]} {operand}"
 
 
+LABEL_FACT = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+
+
+def interpolate(text: str, ctx: Context) -> str:
+    """A label may quote facts of its subject: ``{model.licence.id}`` becomes the stated value
+    (or "not stated")."""
+    def value(match: re.Match[str]) -> str:
+        found, _ = ctx.resolve(match.group(1))
+        if found is _MISSING:
+            return "not stated"
+        return str(found).lower() if isinstance(found, bool) else str(found)
+
+    return LABEL_FACT.sub(value, text) if "{" in text else text
+
+
 def _leaf(leaf: Leaf, ctx: Context) -> Outcome:
     value, shown = ctx.resolve(leaf.fact)
     op = leaf.operator
-    text = _describe(leaf, shown, leaf.operand)
+    text = interpolate(_describe(leaf, shown, leaf.operand), ctx)
     if op == "is_set":
         stated = value is not _MISSING
         truth = Truth.true if stated == leaf.is_set else Truth.false
-        shown_text = leaf.label or f"{shown} is stated"  # display the plain fact, not its negation
+        shown_text = interpolate(leaf.label, ctx) if leaf.label else f"{shown} is stated"  # display the plain fact, not its negation
         return Outcome(truth, (Step(shown_text, Truth.true if stated else Truth.false, fact=shown),))
     if value is _MISSING:
         return Outcome(Truth.unknown, (Step(text, Truth.unknown, fact=shown, missing=(shown,)),))

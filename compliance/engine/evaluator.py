@@ -86,7 +86,7 @@ class _Evaluator:
     # ----------------------------------------------------------------- classifications
     def classify(self, rule_id: str, bindings: Bindings) -> Outcome:
         result = self.classification(rule_id, bindings)
-        return Outcome(result.truth, tuple(result.steps))
+        return Outcome(result.truth, tuple(result.steps), result.rule.title)
 
     def classification(self, rule_id: str, bindings: Bindings) -> ClassificationResult:
         loaded = self.book.rules.get(rule_id)
@@ -241,7 +241,7 @@ class Selection:
 def select_jurisdictions(descriptor: Descriptor, book: Rulebook, as_of: dt.date) -> list[Selection]:
     """Which jurisdictions the descriptor's markets (or a jurisdiction's own selection condition)
     bring in. Unknown markets select everything: nothing is ruled out on a missing fact."""
-    facts = fact_view(descriptor)
+    facts = fact_view(descriptor, book.licences)
     markets = (facts.get("system") or {}).get("markets")
     ev = _Evaluator(book, facts, as_of)
     out = []
@@ -272,7 +272,7 @@ def assess(
 ) -> Assessment:
     """Evaluate every rule of the given jurisdictions (all when None) for ``descriptor`` at
     ``as_of``; ``selection`` records why each jurisdiction was or was not chosen."""
-    facts = fact_view(descriptor)
+    facts = fact_view(descriptor, book.licences)
     ev = _Evaluator(book, facts, as_of)
     results = []
     for code in sorted(book.jurisdictions):
