@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .engine.conditions import LABEL_FACT
 from .errors import RuleDataError
 from .facts import DERIVED_FACTS
 from .models.descriptor import AIModel, Descriptor, UseCase
@@ -23,7 +24,13 @@ from .rulebook import Rulebook, load_rulebook
 from .validation.schema_errors import _unwrap
 
 PINPOINT = re.compile(
-    r"^(Arts?\. \d+[a-z]?|Annex [IVXL]+|Recital \d+|GL |CoP|Chapter [IVXL]+|Section |§|Sec\. )"
+    r"^(Arts?\. \d+[a-z]?|Annex [IVXL]+|Recital \d+|GL |CoP|Chapter [IVXL]+|Section |§|Sec\. "
+    r"|GB(/T)? \d+-\d{4}( cl\. \d+(\.\d+)*| Annex [A-Z])?( |$)"  # national standards: GB 45438-2025 cl. 5.1
+    # US codified sections and bill sections: Cal. Bus. & Prof. Code § 22757.12(a), C.R.S. § 6-1-1702(1),
+    # Tex. Bus. & Com. Code § 552.051(b), N.Y.C. Admin. Code § 20-871(a), Utah Code § 13-77-103(1),
+    # 6 RCNY § 5-301, SB 53 § 2, SB 25B-004 § 1
+    r"|(Cal\. [A-Z][A-Za-z.& ]* Code|C\.R\.S\.|Tex\. [A-Z][A-Za-z.& ]* Code|N\.Y\.C\. Admin\. Code|Utah Code|\d+ RCNY) § \d"
+    r"|(SB|AB|HB) \d+[A-Z]?(-\d+)? § \d)"
 )
 STALE_AFTER = dt.timedelta(days=366)
 
@@ -111,6 +118,14 @@ def _base_scope(rule_scope: Scope) -> dict[str, Any]:
 @lint_check("references")
 def references(book: Rulebook) -> Iterator[str]:
     """Classification references, depends_on, part_of and instruments resolve."""
+    for code, j in sorted(book.jurisdictions.items()):
+        conditions = [t.when for t in j.tiers or [] if t.when] + ([j.also_selected_when] if j.also_selected_when else [])
+        targets = [h.classification for h in j.highlights or []]
+        for condition in conditions:
+            targets.extend(n.classification for n, _ in _walk(condition, {}) if isinstance(n, ClassificationRef))
+        for target in targets:
+            if target not in book.rules or book.rules[target].rule.kind is not Kind.classification:
+                yield f"jurisdictions/{code}/jurisdiction.yaml: unknown classification {target}"
     for rid, loaded in sorted(book.rules.items()):
         rule = loaded.rule
         instruments = book.jurisdictions[loaded.jurisdiction].instruments
@@ -139,6 +154,7 @@ def fact_paths(book: Rulebook) -> Iterator[str]:
                 paths = []
                 if isinstance(node, Leaf):
                     paths.append(node.fact)
+                    paths.extend(LABEL_FACT.findall(node.label or ""))
                     operand = node.operand
                     if getattr(operand, "fact", None):
                         paths.append(operand.fact)

@@ -10,6 +10,8 @@ import click
 
 LAZY_COMMANDS: dict[str, str] = {
     "build": "compliance.commands.build:build_command",
+    "diff": "compliance.commands.diff:diff_command",
+    "status": "compliance.commands.status:status_command",
 }
 
 

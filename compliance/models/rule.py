@@ -278,6 +278,14 @@ class Tier(_Strict):
     """The first tier whose condition holds is the system's tier; omit for the fallback."""
 
 
+class Highlight(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Text
+    """Short column label for fleet views, e.g. 'GPAI'."""
+    classification: RuleId
+    """Shown when this classification holds for the system or any of its models."""
+
+
 class Jurisdiction(_Strict):
     format_version: Literal[1]
     code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -290,4 +298,6 @@ class Jurisdiction(_Strict):
     markets is listed, e.g. output used in the EU."""
     instruments: dict[str, Instrument]
     tiers: list[Tier] | None = None
+    highlights: list[Highlight] | None = None
+    """Classifications worth a column in fleet views (`compliance status`)."""
     disclaimer: str | None = None
