@@ -163,6 +163,21 @@ def fact_paths(book: Rulebook) -> Iterator[str]:
                 for path in paths:
                     if _resolve(path, scope) is None:
                         yield f"{_where(book, rid)}: fact path {path!r} does not exist in the descriptor model"
+        for arm in loaded.rule.effective or []:
+            selector = arm.not_before
+            if selector is None:
+                continue
+            element = _resolve(selector.earliest, base)
+            if element is None:
+                yield f"{_where(book, rid)}: not_before list {selector.earliest!r} does not exist in the descriptor model"
+                continue
+            inner = {**base, ".": element}
+            if _resolve("." + selector.field, inner) is None:
+                yield f"{_where(book, rid)}: not_before field {selector.field!r} does not exist in {selector.earliest!r}"
+            if selector.where is not None:
+                for node, scope in _walk(selector.where, inner):
+                    if isinstance(node, Leaf) and _resolve(node.fact, scope) is None:
+                        yield f"{_where(book, rid)}: fact path {node.fact!r} does not exist in the descriptor model"
 
 
 @lint_check("scopes")

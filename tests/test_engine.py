@@ -104,3 +104,19 @@ def test_arm_condition_unknown_is_undetermined_then_decided(book) -> None:
 def test_tier(book) -> None:
     report = assess(descriptor(roles=["provider"]), book, dt.date(2026, 1, 1)).to_json()
     assert report["jurisdictions"][0]["tier"]["id"] == "special"
+
+
+def test_not_before_takes_the_first_matching_change(book) -> None:
+    def with_changes(*changes: tuple[str, bool]) -> Descriptor:
+        return Descriptor.model_validate({
+            "schema_version": 1, "organisation": {"name": "T", "roles": ["provider"]},
+            "system": {"id": "s", "name": "S", "lifecycle": {
+                "eu_placed_on_market": "2024-05-01",
+                "design_changes": [{"date": d, "description": "x", "significant": sig} for d, sig in changes]}},
+        })
+
+    d = with_changes(("2025-06-01", True), ("2026-03-01", False), ("2026-09-01", True), ("2027-02-01", True))
+    assert verdict(book, d, "zz.act.art_04_changed", "2026-08-31") == ("applies", "upcoming", "2026-09-01")
+    assert verdict(book, d, "zz.act.art_04_changed", "2026-09-01") == ("applies", "in_force", "2026-09-01")
+    # no matching change: the arm's own date governs
+    assert verdict(book, with_changes(), "zz.act.art_04_changed", "2026-02-01") == ("applies", "in_force", "2026-01-01")

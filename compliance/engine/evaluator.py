@@ -36,6 +36,27 @@ class Timing:
     since: dt.date | None = None  # start of the unbroken run of active arms ending in ``arm``
 
 
+def _not_before(arm: Arm, ctx: Context) -> dt.date | None:
+    """The date selected by ``arm.not_before``, if any element matches."""
+    selector = arm.not_before
+    if selector is None:
+        return None
+    items, shown = ctx.resolve(selector.earliest)
+    if not isinstance(items, list):
+        return None
+    dates = []
+    for index, item in enumerate(items):
+        label = item.get("id") if isinstance(item, dict) else None
+        sub = Context(ctx.facts, ctx.as_of, ctx.classify, dict(ctx.bindings), item, f"{shown}[{label or index}]")
+        if evaluate(selector.where, sub).truth is Truth.true and isinstance(item, dict):
+            value = item.get(selector.field)
+            if isinstance(value, str):
+                value = dt.date.fromisoformat(value[:10])
+            if isinstance(value, dt.date):
+                dates.append(value)
+    return min(dates) if dates else None
+
+
 def timing(arms: list[Arm] | None, ctx: Context) -> Timing:
     if not arms:
         return Timing("in_force")
@@ -43,16 +64,19 @@ def timing(arms: list[Arm] | None, ctx: Context) -> Timing:
     evaluated = [(arm, evaluate(arm.when, ctx)) for arm in arms]
     active = [(a, o) for a, o in evaluated if o.truth is Truth.true]
     unknown = [(a, o) for a, o in evaluated if o.truth is Truth.unknown]
+    starts = {id(a): max(a.from_, _not_before(a, ctx) or a.from_) for a, _ in active}
     for arm, outcome in active:
-        if arm.from_ <= as_of and (arm.until is None or as_of < arm.until):
-            return Timing("in_force", arm, outcome.steps, _since(arm, [a for a, _ in active]))
-    upcoming = sorted((p for p in active if p[0].from_ > as_of), key=lambda p: p[0].from_)
+        start = starts[id(arm)]
+        if start <= as_of and (arm.until is None or as_of < arm.until):
+            since = start if start != arm.from_ else _since(arm, [a for a, _ in active])
+            return Timing("in_force", arm, outcome.steps, since)
+    upcoming = sorted((p for p in active if starts[id(p[0])] > as_of), key=lambda p: starts[id(p[0])])
     open_unknown = [(a, o) for a, o in unknown if a.until is None or as_of < a.until]
     if upcoming:
         first = upcoming[0]
-        if any(a.from_ <= first[0].from_ for a, _ in open_unknown):
+        if any(a.from_ <= starts[id(first[0])] for a, _ in open_unknown):
             return Timing("unknown", None, tuple(s for _, o in open_unknown for s in o.steps))
-        return Timing("upcoming", first[0], first[1].steps)
+        return Timing("upcoming", first[0], first[1].steps, starts[id(first[0])])
     if open_unknown:
         return Timing("unknown", None, tuple(s for _, o in open_unknown for s in o.steps))
     if active:

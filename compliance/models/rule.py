@@ -154,6 +154,18 @@ class Citation(_Strict):
     """Where to read the provision."""
 
 
+class DateSelector(_Strict):
+    """The earliest date among the elements of a list fact that satisfy a condition, e.g. the
+    first significant design change made on or after a cut-off date."""
+
+    earliest: str
+    """Dotted path of a list fact (e.g. system.lifecycle.design_changes)."""
+    where: Condition | None = None
+    """Condition on each element (relative paths start with '.')."""
+    field: str
+    """Date field of the element (relative, without the leading dot), e.g. 'date'."""
+
+
 class Arm(_Strict):
     """One dated arm of a rule's effect: the rule is effective in ``[from, until)`` when
     ``when`` holds."""
@@ -166,6 +178,9 @@ class Arm(_Strict):
     """Extra condition for this arm (e.g. the route to high risk)."""
     basis: Text
     """The provision that sets this date, e.g. ``Art. 113, third para., point (c)(i)``."""
+    not_before: DateSelector | None = None
+    """Take effect no earlier than the selected date (e.g. a legacy system becomes subject to
+    the rules on the date of its first significant design change); ignored when none matches."""
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
