@@ -83,16 +83,19 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
     """
     from .paths import rules_dir as default_rules
     from .reporting import render_validation
-    from .validation import add_rule_checks, load_descriptor_file, load_obligation_ids, load_rule_checks
+    from .validation import (add_licence_checks, add_rule_checks, load_descriptor_file,
+                             load_licence_catalogue, load_obligation_ids, load_rule_checks)
 
     root = rules_dir or default_rules()
     checks = [] if no_legal_checks else load_rule_checks(root)
+    licences = None if no_legal_checks else load_licence_catalogue(root)
     known = set() if no_legal_checks else load_obligation_ids(root)
     day = resolve_as_of(as_of)
     results = []
     for path in files:
         result = load_descriptor_file(path)
         add_rule_checks(result, checks, day, known)
+        add_licence_checks(result, licences)
         result.descriptor, result.located = None, None  # keep only the problems: flat memory
         results.append(result)
     click.echo(render_validation(results, fmt, strict=strict, quiet=quiet), nl=False)
@@ -106,7 +109,7 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
 @cli.command()
 @click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write all generated schemas into this folder instead of printing.")
-@click.option("--which", type=click.Choice(["ai-system", "rule", "jurisdiction", "obligations", "scenario"]),
+@click.option("--which", type=click.Choice(["ai-system", "rule", "jurisdiction", "obligations", "scenario", "crosswalk"]),
               default="ai-system", show_default=True, help="Which schema to print.")
 def schema(write_dir: Path | None, which: str) -> None:
     """Print (or write) the JSON Schemas generated from the models."""

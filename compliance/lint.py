@@ -311,6 +311,14 @@ def citations(book: Rulebook) -> Iterator[str]:
             yield f"{_where(book, rid)}: verification from {rule.verification.checked_on} is more than a year older than the newest"
 
 
+@lint_check("clocks")
+def clocks(book: Rulebook) -> Iterator[str]:
+    """Reporting clock files (*/*/clocks/*.yaml) parse, cite canonically and refer to existing duties and facts."""
+    from .incidents.clockbook import lint_clocks
+
+    yield from lint_clocks(book)
+
+
 @lint_check("obligation-fields")
 def obligation_fields(book: Rulebook) -> Iterator[str]:
     """Obligations name addressees that are roles of the descriptor model."""
@@ -324,6 +332,31 @@ def obligation_fields(book: Rulebook) -> Iterator[str]:
         granted = loaded.rule.grants_role
         if granted and granted not in roles:
             yield f"{_where(book, rid)}: grants_role {granted!r} is not a role"
+
+
+@lint_check("crosswalk-references")
+def crosswalk_references(book: Rulebook) -> Iterator[str]:
+    """Crosswalk files (jurisdictions/_crosswalks) load, and every obligation id they name exists."""
+    from .crosswalk import crosswalk_files, load_crosswalk
+
+    for path in crosswalk_files(book.root):
+        shown = str(path.relative_to(book.root.parent)) if path.is_relative_to(book.root.parent) else str(path)
+        try:
+            cw = load_crosswalk(path)
+        except RuleDataError as exc:
+            yield exc.message
+            continue
+        if cw.jurisdiction not in book.jurisdictions:
+            yield f"{shown}: jurisdiction {cw.jurisdiction!r} has no jurisdiction.yaml"
+        for row in cw.rows:
+            for rid in row.provision.obligations:
+                target = book.rules.get(rid)
+                if target is None or target.rule.kind is not Kind.obligation:
+                    yield f"{shown}: row {row.id}: {rid} is not an obligation in the rule data"
+                elif not rid.startswith(cw.jurisdiction + "."):
+                    yield f"{shown}: row {row.id}: {rid} is not a rule of jurisdiction {cw.jurisdiction}"
+            if not PINPOINT.match(row.provision.pinpoint):
+                yield f"{shown}: row {row.id}: pinpoint {row.provision.pinpoint!r} is not canonical"
 
 
 def _all_load_errors(root: Path) -> list[str]:

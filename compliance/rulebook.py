@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -13,6 +14,9 @@ from .models.rule import Jurisdiction, Kind, Rule
 from .problems import Problem
 from .validation.schema_errors import problems_from
 from .yamlio import YamlError, load_bytes
+
+if TYPE_CHECKING:
+    from .licences import Catalogue
 
 RULE_FOLDERS = ("classifications", "obligations", "checks")
 
@@ -31,6 +35,8 @@ class Rulebook:
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
     rules: dict[str, LoadedRule] = field(default_factory=dict)
     digest: str = ""
+    licences: Catalogue | None = None
+    """The licence catalogue (jurisdictions/_licences), passed to the fact view."""
 
     def of_kind(self, kind: Kind) -> list[LoadedRule]:
         return [r for r in self.rules.values() if r.rule.kind is kind]
@@ -94,5 +100,9 @@ def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS) -> Rul
         assert isinstance(parsed, Rule)
         book.rules[ident] = LoadedRule(ident, jurisdiction, parsed, path)
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    from .licences import load_catalogue
+
+    book.licences = load_catalogue(root)
+    digest.update(b"licences\0" + book.licences.digest.encode())
     book.digest = digest.hexdigest()
     return book

@@ -59,6 +59,12 @@ def _schema(model: type[BaseModel], name: str, title: str) -> dict[str, Any]:
     }
 
 
+def _crosswalk_schema() -> dict[str, Any]:
+    from .models.crosswalk import Crosswalk
+
+    return _schema(Crosswalk, "crosswalk.schema.json", "Crosswalk file (jurisdictions/_crosswalks/*.yaml)")
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
     from .scenario import ScenarioFile
     from .output_schema import OBLIGATIONS_SCHEMA
@@ -69,8 +75,29 @@ def all_schemas() -> dict[str, dict[str, Any]]:
         "jurisdiction.schema.json": _schema(Jurisdiction, "jurisdiction.schema.json", "jurisdiction.yaml"),
         "scenario.schema.json": _schema(ScenarioFile, "scenario.schema.json", "Scenario file (jurisdictions/*/*/tests/*.yaml)"),
         "obligations.schema.json": OBLIGATIONS_SCHEMA,
+        **_incident_schemas(),
+        "licence.schema.json": _licence_schema(),
+        "crosswalk.schema.json": _crosswalk_schema(),
     }
+
+
+def _licence_schema() -> dict[str, Any]:
+    from .models.licence import LicenceEntry
+
+    return _schema(LicenceEntry, "licence.schema.json", "Licence catalogue entry (jurisdictions/_licences/*.yaml)")
 
 
 def dumps(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def _incident_schemas() -> dict[str, dict[str, Any]]:
+    """The incident-register line and the reporting-clock file (docs/incident-register.md)."""
+    from .incidents.model import Entry
+    from .models.clock import Clock
+
+    return {
+        "incident-entry.schema.json": _schema(Entry, "incident-entry.schema.json",
+                                              "Incident register entry (one JSON Lines line)"),
+        "clock.schema.json": _schema(Clock, "clock.schema.json", "Reporting clock (jurisdictions/*/*/clocks/*.yaml)"),
+    }

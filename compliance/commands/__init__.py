@@ -10,8 +10,13 @@ import click
 
 LAZY_COMMANDS: dict[str, str] = {
     "build": "compliance.commands.build:build_command",
+    "crosswalk": "compliance.commands.crosswalk:crosswalk_command",
+    "incident": "compliance.commands.incident:incident_command",
+    "openness": "compliance.commands.openness:openness_command",
     "diff": "compliance.commands.diff:diff_command",
     "status": "compliance.commands.status:status_command",
+    "import": "compliance.commands.import_:import_group",
+    "export": "compliance.commands.export:export_group",
 }
 
 

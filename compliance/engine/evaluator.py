@@ -154,9 +154,11 @@ class _Evaluator:
         )
 
     # ----------------------------------------------------------------- roles
-    def roles(self, addressees: list[str], bindings: Bindings) -> tuple[Outcome, tuple[str, ...]]:
+    def roles(self, addressees: list[str], bindings: Bindings,
+              jurisdiction: str | None = None) -> tuple[Outcome, tuple[str, ...]]:
         """Whether the organisation holds one of ``addressees`` (stated, or granted by a
-        classification such as an Art. 25-style shift), and which it holds."""
+        classification such as an Art. 25-style shift), and which it holds. A role granted by
+        one jurisdiction's law counts only for that jurisdiction's obligations."""
         stated = self.facts.get("organisation", {}).get("roles")
         held = sorted(set(addressees) & set(stated or []))
         steps: list[Step] = []
@@ -165,6 +167,8 @@ class _Evaluator:
         granted_unknown: list[Step] = []
         for loaded in self.book.role_grants():
             role = loaded.rule.grants_role
+            if jurisdiction is not None and loaded.jurisdiction != jurisdiction:
+                continue
             if role in addressees and role not in held and loaded.rule.scope is Scope.system:
                 result = self.classification(loaded.id, bindings)
                 if result.truth is Truth.true:
@@ -188,7 +192,7 @@ class _Evaluator:
         rule = loaded.rule
         subject, own = _subject(rule.scope, bindings)
         ctx = self.context(own)
-        role, held = self.roles(rule.addressees or [], own)
+        role, held = self.roles(rule.addressees or [], own, loaded.jurisdiction)
         base = dict(id=_instance_id(loaded.id, subject), loaded=loaded, subject=subject, roles=held)
         if role.truth is Truth.false:
             return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=role.steps)

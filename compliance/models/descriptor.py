@@ -60,6 +60,7 @@ class Role(str, Enum):
     distributor = "distributor"
     authorised_representative = "authorised_representative"
     product_manufacturer = "product_manufacturer"
+    developer = "developer"
 
 
 class SizeClass(str, Enum):
@@ -77,6 +78,28 @@ class Money(_Model):
     """ISO 4217 currency code, e.g. USD or EUR."""
     fiscal_year: int | None = None
     """Fiscal year the figure refers to."""
+    usd_equivalent: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """The amount in US dollars, converted by you (state the rate you used in your records),
+    when the currency is not USD. Laws that state thresholds in US dollars compare this figure;
+    the tool never converts currencies, so without it such a threshold stays undetermined."""
+
+
+class KoreaMetrics(_Model):
+    """Figures for the Korean domestic-representative test, as the Enforcement Decree measures
+    them."""
+
+    previous_year_revenue_krw: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Total revenue in the previous year (for a corporation: the previous business year),
+    converted to Korean won at that year's average exchange rate."""
+    previous_year_ai_service_revenue_krw: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Revenue of the AI-service business in the previous year, converted to Korean won at that
+    year's average exchange rate."""
+    average_daily_users_kr: Annotated[int, Field(ge=0)] | None = None
+    """Average daily number of users in Korea of all the organisation's AI products and
+    services over the three months before the end of the previous year."""
+    fined_for_ignoring_corrective_order: StrictBool | None = None
+    """The organisation has been fined for not complying with a stop or corrective order of
+    the Korean Minister of Science and ICT."""
 
 
 class Organisation(_Model):
@@ -85,8 +108,11 @@ class Organisation(_Model):
     country: CountryCode | None = None
     """ISO 3166-1 alpha-2 country of establishment (e.g. DE, US, GB)."""
     roles: list[Role] | None = None
-    """Roles the organisation holds for this system (provider, deployer, importer, distributor,
-    authorised_representative, product_manufacturer). One organisation may hold several."""
+    """Roles the organisation holds for this system (provider, developer, deployer, importer,
+    distributor, authorised_representative, product_manufacturer). One organisation may hold
+    several. "developer" is the US state-law role: it designs, codes, trains or substantially
+    modifies the AI system or model (an EU provider that develops its own system usually holds
+    it too)."""
     size: SizeClass | None = None
     """Size class: micro, small, medium (together SMEs), small_mid_cap, or large."""
     has_partner_or_linked_enterprises: StrictBool | None = None
@@ -121,6 +147,13 @@ class Organisation(_Model):
     """The organisation changed the intended purpose of an AI system (including a
     general-purpose AI system) not classified as high-risk that another provider already placed
     on the market or put into service."""
+    places_of_business: list[CountryCode] | None = None
+    """ISO 3166-1 alpha-2 countries where the organisation has an address or place of business
+    (head office, branch or other office), including its country of establishment ([] =
+    none besides organisation.country)."""
+    korea_metrics: KoreaMetrics | None = None
+    """Figures Korea's AI Basic Act uses to decide whether a foreign operator must designate a
+    domestic representative."""
 
 
 # --------------------------------------------------------------------------- system
@@ -156,6 +189,9 @@ class Lifecycle(_Model):
     """Date the system was first put into service in the EU (actual)."""
     planned_eu_placement: dt.date | None = None
     """Planned date of first placing on the EU market or putting into service."""
+    first_public_release: dt.date | None = None
+    """Date the system was first released to members of the public (free or paid), in any
+    market."""
     design_changes: list[DesignChange] | None = None
     """Changes to the system's design over its lifecycle, with dates."""
     intended_for_public_authorities: StrictBool | None = None
@@ -329,6 +365,35 @@ class ProhibitedPracticeScreening(_Model):
     enforcement: the objective relied on, or none."""
 
 
+class HighImpactDomain(str, Enum):
+    """Areas of use of Korea's AI Basic Act Art. 2(4), points (a) to (k)."""
+
+    energy_supply = "energy_supply"
+    drinking_water_production = "drinking_water_production"
+    health_care = "health_care"
+    medical_devices = "medical_devices"
+    nuclear_safety = "nuclear_safety"
+    biometric_analysis_for_criminal_investigation = "biometric_analysis_for_criminal_investigation"
+    significant_rights_decisions = "significant_rights_decisions"
+    transport_operation = "transport_operation"
+    public_service_decisions = "public_service_decisions"
+    student_assessment = "student_assessment"
+    other_designated = "other_designated"
+
+
+class ConsequentialDecisionDomain(str, Enum):
+    """Decision areas of US state automated-decision laws (e.g. Colorado)."""
+
+    employment = "employment"
+    education = "education"
+    lending = "lending"
+    housing = "housing"
+    insurance = "insurance"
+    healthcare = "healthcare"
+    legal_services = "legal_services"
+    essential_government_services = "essential_government_services"
+
+
 class UseCase(_Model):
     id: Identifier
     """Stable identifier of the use case within this descriptor."""
@@ -360,6 +425,36 @@ class UseCase(_Model):
     dpia_required: StrictBool | None = None
     """A data protection impact assessment is required for this use (Art. 35 GDPR or Art. 27
     of Directive (EU) 2016/680)."""
+    consequential_decision_domains: list[ConsequentialDecisionDomain] | None = None
+    """Areas in which this use case makes or feeds decisions about an individual's access to,
+    eligibility for, selection for or compensation in: employment, education, lending
+    (financial or lending services), housing, insurance, healthcare (health-care services),
+    legal_services, essential_government_services (incl. public benefits) ([] = none)."""
+    materially_influences_consequential_decisions: StrictBool | None = None
+    """The system's output makes, or materially influences (is a substantial factor in), the
+    decisions in consequential_decision_domains; not when it only summarises, organises,
+    translates or drafts information for a human who decides on other grounds."""
+    nyc_hiring_or_promotion_tool: StrictBool | None = None
+    """Used to substantially assist or replace discretionary decisions to screen candidates for
+    hiring, or employees for promotion, for positions in New York City (an automated employment
+    decision tool: its simplified output is relied on alone, weighted more than any other
+    criterion, or used to overrule other conclusions)."""
+    licensed_professional_services: StrictBool | None = None
+    """Used in providing the services of an occupation that needs a state licence or
+    certification (e.g. an occupation regulated by the Utah Department of Commerce)."""
+    sensitive_data_or_personal_advice: StrictBool | None = None
+    """The interaction collects sensitive personal information (health, financial or biometric
+    data) or gives personalised financial, legal, medical or mental-health advice or
+    recommendations that could reasonably be relied on for significant personal decisions."""
+    high_impact_domains: list[HighImpactDomain] | None = None
+    """Areas of use listed for "high-impact AI" in Korea's AI Basic Act (Art. 2(4)(a)-(k)):
+    energy_supply, drinking_water_production, health_care, medical_devices, nuclear_safety,
+    biometric_analysis_for_criminal_investigation, significant_rights_decisions (e.g. hiring,
+    loan screening), transport_operation, public_service_decisions, student_assessment,
+    other_designated ([] = none)."""
+    significant_impact_on_life_safety_or_rights: StrictBool | None = None
+    """In this use the system may significantly affect, or pose a risk to, human life,
+    physical safety or fundamental rights (your own assessment)."""
 
 
 # --------------------------------------------------------------------------- models
@@ -451,7 +546,7 @@ class Licence(_Model):
     """Your own assessment that the licence grants access, use, modification and distribution
     of the model without the disqualifying restrictions (non-commercial or research-only use,
     distribution bans, user-scale thresholds, separate commercial licences). Used only when the
-    licence is not in the tool's catalogue."""
+    licence is not in the tool's catalogue, or the catalogue rates it uncertain."""
 
 
 class BaseModelRef(_Model):
@@ -506,6 +601,59 @@ class Channel(str, Enum):
     internal = "internal"
 
 
+class Evaluation(_Model):
+    """One reported evaluation result of a model (e.g. from a model card's model-index)."""
+
+    metric: NonEmptyText
+    """Metric, e.g. accuracy, f1, exact_match, pass@1."""
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    """The reported value, as published (no unit conversion)."""
+    dataset: str | None = None
+    """Evaluation dataset."""
+    split: str | None = None
+    """Dataset split or slice the result was computed on."""
+    task: str | None = None
+    """Task evaluated, e.g. text-generation."""
+    source: str | None = None
+    """Where the result is published (URL or reference)."""
+
+
+class ComponentKind(str, Enum):
+    """Components of a model release, after the Model Openness Framework (MOF)."""
+
+    model_architecture = "model_architecture"
+    model_parameters_final = "model_parameters_final"
+    model_parameters_intermediate = "model_parameters_intermediate"
+    model_metadata = "model_metadata"
+    sample_model_outputs = "sample_model_outputs"
+    data_preprocessing_code = "data_preprocessing_code"
+    training_code = "training_code"
+    inference_code = "inference_code"
+    evaluation_code = "evaluation_code"
+    supporting_libraries_and_tools = "supporting_libraries_and_tools"
+    datasets = "datasets"
+    evaluation_data = "evaluation_data"
+    model_card = "model_card"
+    data_card = "data_card"
+    technical_report = "technical_report"
+    research_paper = "research_paper"
+    evaluation_results = "evaluation_results"
+
+
+class Component(_Model):
+    component: ComponentKind
+    """Which component: model_architecture, model_parameters_final,
+    model_parameters_intermediate, model_metadata, sample_model_outputs, data_preprocessing_code,
+    training_code, inference_code, evaluation_code, supporting_libraries_and_tools, datasets,
+    evaluation_data, model_card, data_card, technical_report, research_paper, evaluation_results."""
+    public: StrictBool | None = None
+    """The component is publicly available."""
+    licence: LicenceId | None = None
+    """SPDX id or LicenseRef-… under which it is released."""
+    url: str | None = None
+    """Where it is published."""
+
+
 class AIModel(_Model):
     id: Identifier
     """Stable identifier of the model within this descriptor."""
@@ -537,6 +685,10 @@ class AIModel(_Model):
     distinct tasks."""
     narrow_task_only: StrictBool | None = None
     """The model is trained for one narrow task only (e.g. transcription, upscaling)."""
+    foundation_model: StrictBool | None = None
+    """The model is trained on a broad data set, designed for generality of output and
+    adaptable to a wide range of distinctive tasks (a "foundation model" under California's
+    SB 53)."""
     training_compute: TrainingCompute | None = None
     """Training compute."""
     training_data: TrainingData | None = None
@@ -571,6 +723,22 @@ class AIModel(_Model):
     """Monthly active users of products built on the model."""
     documentation_url: str | None = None
     """Where the model's documentation or model card is published."""
+    components: list[Component] | None = None
+    """Released components and their licences (Model Openness Framework list), for the
+    openness assessment; unlisted components count as not released."""
+    attribution_notices: list[NonEmptyText] | None = None
+    """Attribution notices displayed with the model or the product built on it, e.g. "Built
+    with Llama" ([] = none)."""
+    state_of_the_art_technology: StrictBool | None = None
+    """The model (or the system built on it) applies the most advanced AI technology among
+    those currently used in AI systems, given the state of the art."""
+    risk_of_broad_significant_impact: StrictBool | None = None
+    """The risks of the model (or the system built on it) could broadly and significantly
+    affect human life, physical safety or fundamental rights."""
+    languages: list[NonEmptyText] | None = None
+    """Natural languages the model is stated to handle (e.g. ISO 639 codes such as en, de)."""
+    evaluations: list[Evaluation] | None = None
+    """Reported evaluation results (accuracy and other metrics)."""
 
 
 # --------------------------------------------------------------------------- system, evidence
@@ -592,6 +760,23 @@ class System(_Model):
     """Markets where the system is offered: EU, US-CA, US-CO, US-TX, KR, CN, ..."""
     output_used_in_eu: StrictBool | None = None
     """Output produced by the system is used in the EU."""
+    public_service_markets: list[MarketCode] | None = None
+    """Markets where the system is provided as a service to the general public (not only for
+    internal use, research or development); [] = none."""
+    monthly_users: Annotated[int, Field(ge=0)] | None = None
+    """Monthly visitors or users of the system (all markets; a recent month)."""
+    special_purpose: (
+        Literal["security_and_integrity", "aircraft_operation", "federal_national_security_only", "none"]
+        | None
+    ) = None
+    """A purpose some laws exempt: security_and_integrity (the system's sole purpose is to help
+    ensure security and integrity), aircraft_operation (its sole purpose is operating aircraft
+    in the national airspace), federal_national_security_only (developed for national security,
+    military or defence purposes and made available only to a US federal entity), or none."""
+    public_opinion_or_social_mobilisation: StrictBool | None = None
+    """The service has public-opinion attributes or social-mobilisation capacity (e.g.
+    forums, blogs, chat, live streaming, short video or other channels through which the
+    public can express opinions or be mobilised)."""
     exclusively_military_defence_or_national_security: StrictBool | None = None
     """Placed on the market, put into service or used exclusively for military, defence or
     national-security purposes."""

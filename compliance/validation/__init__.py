@@ -104,6 +104,22 @@ def add_rule_checks(result: LoadResult, rules: list[tuple[str, Any]], as_of: dt.
         result.problems.extend(_evidence_ids(result, obligation_ids))
 
 
+def load_licence_catalogue(rules_root: Path) -> Any:
+    """The licence catalogue (jurisdictions/_licences), for the licence findings."""
+    from ..licences import load_catalogue
+
+    return load_catalogue(rules_root)
+
+
+def add_licence_checks(result: LoadResult, catalogue: Any) -> None:
+    """Licence findings (warnings) read against the catalogue; see validation.licence_checks."""
+    if result.descriptor is None or result.located is None or catalogue is None:
+        return
+    from .licence_checks import licence_findings
+
+    result.problems.extend(licence_findings(result.descriptor, result.located, result.file, catalogue))
+
+
 def _evidence_ids(result: LoadResult, known: set[str]) -> list[Problem]:
     import difflib
 

@@ -1,0 +1,110 @@
+"""Load crosswalk files (``jurisdictions/_crosswalks/*.yaml``) and select the rows that concern
+an assessment. Pure apart from reading the files; no legal values here, only the data's own
+structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .errors import RuleDataError
+from .models.crosswalk import Crosswalk, Row
+from .validation.schema_errors import problems_from
+from .yamlio import YamlError, load_bytes
+
+if TYPE_CHECKING:
+    from .engine.results import Assessment
+
+CROSSWALK_FOLDER = "_crosswalks"
+
+
+def crosswalk_files(root: Path) -> list[Path]:
+    return sorted((root / CROSSWALK_FOLDER).glob("*.yaml"))
+
+
+def load_crosswalk(path: Path) -> Crosswalk:
+    """Parse and validate one crosswalk file; RuleDataError with a located message on defects."""
+    shown = str(path)
+    try:
+        located = load_bytes(path.read_bytes())
+        return Crosswalk.model_validate(located.data)
+    except YamlError as exc:
+        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
+    except ValidationError as exc:
+        problems = problems_from(exc, located, Crosswalk, shown)
+        raise RuleDataError("\n".join(p.format() for p in problems)) from None
+
+
+def load_crosswalks(root: Path) -> dict[str, Crosswalk]:
+    """Every crosswalk below ``root``, keyed by file stem."""
+    return {path.stem: load_crosswalk(path) for path in crosswalk_files(root)}
+
+
+def published_support(cw: Crosswalk, row: Row) -> list[dict[str, Any]]:
+    """Pairs of ids within ``row`` that a published crosswalk also pairs, with the source."""
+    found = []
+    for pp in cw.published_pairs:
+        lefts = row.frameworks.get(pp.from_framework, [])
+        rights = set(row.frameworks.get(pp.to_framework, []))
+        for left in lefts:
+            shared = [r for r in pp.pairs.get(left, []) if r in rights]
+            if shared:
+                found.append({"source": pp.source, pp.from_framework: left, pp.to_framework: shared})
+    return found
+
+
+@dataclass(frozen=True)
+class SelectedRow:
+    row: Row
+    obligations: tuple[tuple[str, str], ...]
+    """(obligation instance id, verdict/status) of the row's obligations in the assessment."""
+
+
+def select_rows(cw: Crosswalk, assessment: Assessment, *, include_all: bool = False) -> list[SelectedRow]:
+    """Rows whose obligations apply (in force or upcoming) in ``assessment``; with
+    ``include_all``, every row (with whatever verdicts were found)."""
+    states: dict[str, list[tuple[str, str]]] = {}
+    for j in assessment.jurisdictions:
+        if j.jurisdiction.code != cw.jurisdiction:
+            continue
+        for o in j.obligations:
+            state = o.status.value if o.verdict.value == "applies" and o.status else o.verdict.value
+            states.setdefault(o.loaded.id, []).append((o.id, state))
+    selected = []
+    for row in cw.rows:
+        found = tuple(pair for rid in row.provision.obligations for pair in states.get(rid, []))
+        applies = any(state in ("in_force", "upcoming") for _, state in found)
+        if applies or include_all:
+            selected.append(SelectedRow(row, found))
+    return selected
+
+
+def crosswalk_json(cw: Crosswalk, rows: list[SelectedRow]) -> dict[str, Any]:
+    """Plain data for JSON output and for documents (the transparency report)."""
+    return {
+        "title": cw.title,
+        "jurisdiction": cw.jurisdiction,
+        "disclaimer": cw.disclaimer,
+        "frameworks": {k: {"title": f.title, "url": f.url} for k, f in cw.frameworks.items()},
+        "sources": [s.model_dump(mode="json") for s in cw.sources],
+        "rows": [
+            {
+                "id": s.row.id,
+                "topic": s.row.topic,
+                "provision": s.row.provision.pinpoint,
+                "obligations": [{"id": oid, "state": state} for oid, state in s.obligations],
+                "mappings": {
+                    key: [{"id": i, "title": cw.frameworks[key].ids[i]} for i in ids]
+                    for key, ids in s.row.frameworks.items()
+                },
+                "source": s.row.source,
+                "source_ref": s.row.source_ref,
+                "published_support": published_support(cw, s.row),
+                "note": s.row.note,
+            }
+            for s in rows
+        ],
+    }

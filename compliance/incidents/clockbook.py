@@ -1,0 +1,166 @@
+"""Load reporting clocks from ``jurisdictions/<code>/<instrument>/clocks/*.yaml`` and lint them.
+
+The id of a clock is ``<jurisdiction>.<instrument>.<file stem>`` (like rules)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..errors import RuleDataError
+from ..models.clock import Clock, StartEvent
+from ..models.rule import All, AnyOf, ClassificationRef, Condition, Kind, Leaf, Not, Some
+from ..validation.schema_errors import problems_from
+from ..yamlio import YamlError, load_bytes
+
+if TYPE_CHECKING:
+    from ..rulebook import Rulebook
+
+
+@dataclass(frozen=True)
+class LoadedClock:
+    id: str
+    jurisdiction: str
+    clock: Clock
+    path: Path
+
+
+@dataclass
+class Clockbook:
+    root: Path
+    clocks: dict[str, LoadedClock] = field(default_factory=dict)
+    digest: str = ""
+
+
+def clock_files(root: Path) -> list[Path]:
+    return sorted(root.glob("*/*/clocks/*.yaml"))
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+
+
+def parse_clock(path: Path, root: Path) -> Clock:
+    shown = _shown(path, root)
+    try:
+        located = load_bytes(path.read_bytes())
+    except YamlError as exc:
+        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
+    try:
+        return Clock.model_validate(located.data)
+    except ValidationError as exc:
+        raise RuleDataError("\n".join(p.format() for p in problems_from(exc, located, Clock, shown))) from None
+
+
+def load_clocks(root: Path) -> Clockbook:
+    """Every clock below ``root``. Raises RuleDataError on a defective file."""
+    book = Clockbook(root)
+    digest = hashlib.sha256()
+    for path in clock_files(root):
+        parts = path.relative_to(root).parts
+        ident = ".".join([parts[0], parts[1], path.stem])
+        book.clocks[ident] = LoadedClock(ident, parts[0], parse_clock(path, root), path)
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    book.digest = digest.hexdigest()
+    return book
+
+
+# --------------------------------------------------------------------------- lint
+
+
+def _nodes(condition: Condition | None) -> Iterator[Condition]:
+    if condition is None:
+        return
+    yield condition
+    if isinstance(condition, All):
+        for c in condition.all:
+            yield from _nodes(c)
+    elif isinstance(condition, AnyOf):
+        for c in condition.any:
+            yield from _nodes(c)
+    elif isinstance(condition, Not):
+        yield from _nodes(condition.not_)
+    elif isinstance(condition, Some):
+        yield from _nodes(condition.where)
+
+
+def _conditions(clock: Clock) -> Iterator[Condition]:
+    if clock.when is not None:
+        yield clock.when
+    for route in clock.routes or []:
+        yield route.when
+    for step in clock.steps:
+        for limit in step.limits:
+            if limit.when is not None:
+                yield limit.when
+
+
+def _fact_ok(path: str, inside_some: bool) -> bool:
+    from ..lint import _resolve
+    from .model import IncidentRecord
+
+    if path.startswith(".") and inside_some:
+        return True
+    head, _, rest = path.partition(".")
+    if head == "incident":
+        return rest.split(".")[0] in IncidentRecord.model_fields
+    return _resolve(path, {}) is not None
+
+
+def lint_clocks(book: Rulebook) -> Iterator[str]:
+    """Yield findings for every clock file below the rule book's root."""
+    from ..lint import PINPOINT
+
+    root = book.root
+    for path in clock_files(root):
+        shown = _shown(path, root)
+        try:
+            clock = parse_clock(path, root)
+        except RuleDataError as exc:
+            yield f"{exc.message} [schema]"
+            continue
+        parts = path.relative_to(root).parts
+        if parts[0] not in book.jurisdictions:
+            yield f"{shown}: no jurisdiction.yaml for {parts[0]!r}"
+            continue
+        instruments = book.jurisdictions[parts[0]].instruments
+        if clock.duty is not None:
+            target = book.rules.get(clock.duty)
+            if target is None or target.rule.kind is not Kind.obligation:
+                yield f"{shown}: duty {clock.duty} is not an obligation in the rule data"
+        citations: list[Any] = [clock.citation, *(r.citation for r in clock.routes or [])]
+        for step in clock.steps:
+            citations.append(step.citation)
+            citations.extend(limit.citation for limit in step.limits)
+            if step.immediately:
+                citations.append(step.immediately.citation)
+            if StartEvent.report in step.starts and not step.after_report:
+                yield f"{shown}: step {step.id} starts at 'report' but names no 'after_report'"
+            if step.repeat and len(step.limits) != 1:
+                yield f"{shown}: repeating step {step.id} needs exactly one limit (the period)"
+            if not step.limits and not step.immediately and not step.after_report:
+                yield f"{shown}: step {step.id} has neither a time limit nor 'immediately'"
+            if step.limits and all(limit.when is not None for limit in step.limits) and clock.when is None:
+                yield f"{shown}: step {step.id}: every limit is conditional and the clock has no 'when'"
+        for citation in citations:
+            if citation.instrument not in instruments:
+                yield f"{shown}: citation instrument {citation.instrument!r} is not declared in jurisdiction.yaml"
+            if not PINPOINT.match(citation.pinpoint):
+                yield f"{shown}: pinpoint {citation.pinpoint!r} is not canonical (e.g. 'Art. 73(2)')"
+        for condition in _conditions(clock):
+            for node in _nodes(condition):
+                if isinstance(node, Leaf):
+                    for fact in [node.fact, getattr(node.operand, "fact", None)]:
+                        if fact and not _fact_ok(fact, True):
+                            yield f"{shown}: fact path {fact!r} is neither an incident field nor a descriptor fact"
+                elif isinstance(node, Some) and not _fact_ok(node.some, False):
+                    yield f"{shown}: fact path {node.some!r} does not exist in the descriptor model"
+                elif isinstance(node, ClassificationRef):
+                    target = book.rules.get(node.classification)
+                    if target is None or target.rule.kind is not Kind.classification:
+                        yield f"{shown}: unknown classification {node.classification}"

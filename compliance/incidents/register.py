@@ -1,0 +1,366 @@
+"""The incident register: an append-only, hash-chained JSON Lines file.
+
+Format (docs/incident-register.md): one entry per line, each line the canonical JSON of the
+entry (keys sorted, no insignificant whitespace, ASCII only) followed by ``\\n``. Each entry
+holds ``seq`` (1, 2, ...), ``prev`` (the previous entry's hash; 64 zeros for the first) and
+``hash`` = SHA-256 of the canonical JSON of the entry without ``hash``. Editing, removing or
+reordering an entry, or a torn (incomplete) last line, makes verification fail and names the
+first bad line. Nothing is ever repaired silently.
+
+Appending takes an exclusive ``fcntl`` lock on the file, re-verifies the chain under the lock,
+writes one line and ``fsync``s before releasing the lock, so concurrent writers never lose an
+entry and a crash can at worst leave a torn last line (detected, never dropped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import ComplianceError, InputError
+from .model import (
+    AmendmentEntry,
+    Body,
+    Entry,
+    IncidentEntry,
+    IncidentRecord,
+    ReportEntry,
+    apply_amendment,
+)
+
+GENESIS = "0" * 64
+FORMAT_KEYS = frozenset({"seq", "prev", "recorded_at", "entry", "hash"})
+
+_ENTRY = TypeAdapter(Entry)
+_BODY: TypeAdapter[Any] = TypeAdapter(Body)
+
+
+class RegisterError(ComplianceError):
+    """The register fails verification (exit 1: a finding, not a bug)."""
+
+
+def canonical(obj: Any) -> bytes:
+    """The canonical JSON form: sorted keys, compact separators, ASCII only."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode("ascii")
+
+
+def entry_hash(without_hash: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(without_hash)).hexdigest()
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    """1-based line number of the first bad entry."""
+    reason: str
+    """What is wrong."""
+    kind: str
+    """torn | syntax | format | sequence | chain | hash | content | reference | missing"""
+
+    def format(self, path: str) -> str:
+        return f"{path}:{self.line}: {self.reason} [{self.kind}]"
+
+
+@dataclass
+class Chain:
+    """The result of scanning register bytes."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    """The raw entries of the good prefix."""
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def head(self) -> str:
+        return self.entries[-1]["hash"] if self.entries else GENESIS
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+def scan_chain(data: bytes) -> Chain:
+    """Check the chain in ``data`` (pure). Stops at the first bad line."""
+    chain = Chain()
+    if not data:
+        return chain
+    lines = data.split(b"\n")
+    torn = lines[-1] != b""
+    if not torn:
+        lines.pop()
+    prev = GENESIS
+    for index, raw in enumerate(lines):
+        number = index + 1
+        if torn and index == len(lines) - 1:
+            chain.problem = Problem(number, f"torn write: the last line is incomplete ({len(raw)} bytes, "
+                                    "no line end); it is not part of the chain and was left in place", "torn")
+            return chain
+        try:
+            obj = json.loads(raw.decode("ascii"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            chain.problem = Problem(number, f"not a JSON entry ({type(exc).__name__}: {str(exc)[:80]})", "syntax")
+            return chain
+        if not isinstance(obj, dict) or set(obj) != FORMAT_KEYS:
+            chain.problem = Problem(number, "not a register entry (expected members "
+                                    f"{', '.join(sorted(FORMAT_KEYS))})", "format")
+            return chain
+        stored = obj["hash"]
+        member = b',"hash":"' + stored.encode("ascii", "replace") + b'"' if isinstance(stored, str) else b""
+        at = raw.rfind(b',"hash":"')
+        if not member or at < 0 or raw[at:at + len(member)] != member or raw[:1] != b"{":
+            chain.problem = Problem(number, "the line is not in the register's canonical form (it was edited "
+                                    "by hand or by another tool)", "format")
+            return chain
+        if obj["seq"] != number or type(obj["seq"]) is not int:
+            chain.problem = Problem(number, f"sequence number {obj['seq']!r} where {number} was expected "
+                                    "(an entry was removed, inserted or moved)", "sequence")
+            return chain
+        if obj["prev"] != prev:
+            chain.problem = Problem(number, "does not link to the previous entry (prev hash differs): "
+                                    "an earlier entry was changed, removed or reordered", "chain")
+            return chain
+        # the hash covers the stored bytes without the hash member: for a genuine line these are
+        # exactly the canonical JSON of the entry without "hash"; any other byte change shows
+        if hashlib.sha256(raw[:at] + raw[at + len(member):]).hexdigest() != stored:
+            chain.problem = Problem(number, "content does not match its hash: the entry was edited", "hash")
+            return chain
+        chain.entries.append(obj)
+        prev = stored
+    return chain
+
+
+# --------------------------------------------------------------------------- the folded register
+
+
+@dataclass
+class IncidentState:
+    """An incident as currently known, with its history and the reports made."""
+
+    record: IncidentRecord
+    entries: list[Entry] = field(default_factory=list)
+    """Every entry about this incident, in register order."""
+    reports: list[ReportEntry] = field(default_factory=list)
+
+
+@dataclass
+class Register:
+    path: Path
+    entries: list[Entry]
+    head: str
+    incidents: dict[str, IncidentState]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+def _content_problem(number: int, exc: ValidationError) -> Problem:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return Problem(number, f"invalid content at {where or 'entry'}: {first.get('msg')}", "content")
+
+
+def fold(raw_entries: list[dict[str, Any]], path: Path) -> tuple[Register, Problem | None]:
+    """Validate the content of verified entries and fold them into incidents."""
+    entries: list[Entry] = []
+    incidents: dict[str, IncidentState] = {}
+    for number, raw in enumerate(raw_entries, 1):
+        try:
+            entry = _ENTRY.validate_python(raw)
+        except ValidationError as exc:
+            return Register(path, entries, _head(entries), incidents), _content_problem(number, exc)
+        problem = _apply(incidents, entry, number)
+        if problem is not None:
+            return Register(path, entries, _head(entries), incidents), problem
+        entries.append(entry)
+    return Register(path, entries, _head(entries), incidents), None
+
+
+def _head(entries: list[Entry]) -> str:
+    return entries[-1].hash if entries else GENESIS
+
+
+def _apply(incidents: dict[str, IncidentState], entry: Entry, number: int) -> Problem | None:
+    body = entry.entry
+    if isinstance(body, IncidentEntry):
+        if body.record.id in incidents:
+            return Problem(number, f"incident {body.record.id} is already recorded; amend it instead", "reference")
+        incidents[body.record.id] = IncidentState(body.record, [entry])
+        return None
+    state = incidents.get(body.incident)
+    if state is None:
+        return Problem(number, f"refers to incident {body.incident}, which no earlier entry records", "reference")
+    if isinstance(body, AmendmentEntry):
+        try:
+            state.record = apply_amendment(state.record, body)
+        except ValidationError as exc:
+            return _content_problem(number, exc)
+    else:
+        assert isinstance(body, ReportEntry)
+        state.reports.append(body)
+    state.entries.append(entry)
+    return None
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise RegisterError(f"{path}: the incident register does not exist",
+                            "record the first incident with `compliance incident add`, or create an empty "
+                            "file if none has occurred; a missing register is never treated as empty") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the incident register: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class Verification:
+    path: Path
+    count: int
+    """Entries that verify (the good prefix)."""
+    head: str
+    """Hash of the last good entry."""
+    problem: Problem | None
+    anchor_found: bool | None = None
+    """Whether an expected head hash (--head) occurs in the chain; None when none was given."""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and self.anchor_found is not False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "register": str(self.path),
+            "ok": self.ok,
+            "entries": self.count,
+            "head": self.head,
+            "first_bad_line": self.problem.line if self.problem else None,
+            "problem": self.problem.reason if self.problem else None,
+            "problem_kind": self.problem.kind if self.problem else None,
+            "anchor_found": self.anchor_found,
+        }
+
+
+def verify_bytes(data: bytes, path: Path, anchor: str | None = None) -> tuple[Verification, Register]:
+    chain = scan_chain(data)
+    register, problem = fold(chain.entries, path)
+    first = chain.problem if problem is None else problem
+    if problem is not None and chain.problem is not None:
+        first = min(problem, chain.problem, key=lambda p: p.line)
+    found = None if anchor is None else any(e["hash"] == anchor for e in chain.entries[: register.count])
+    return Verification(path, register.count, register.head, first, found), register
+
+
+def verify(path: Path, anchor: str | None = None) -> Verification:
+    """Verify the register file: chain, then content. Names the first bad line."""
+    return verify_bytes(read_bytes(path), path, anchor)[0]
+
+
+def load(path: Path) -> Register:
+    """Read a register that must verify; raises RegisterError naming the first bad line."""
+    result, register = verify_bytes(read_bytes(path), path)
+    if result.problem is not None:
+        raise RegisterError(f"the incident register fails verification: {result.problem.format(str(path))}",
+                            f"run: compliance incident verify; entries 1-{result.count} verify. The register "
+                            "is never repaired automatically: restore it from a copy or have the change reviewed")
+    return register
+
+
+# --------------------------------------------------------------------------- appending
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[int]:
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if created:
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        yield fd
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _read_fd(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks, offset = [], 0
+    while offset < size:
+        chunk = os.pread(fd, size - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def build_line(body: dict[str, Any], seq: int, prev: str, recorded_at: dt.datetime) -> tuple[bytes, dict[str, Any]]:
+    """The register line for ``body`` (already validated) at position ``seq``."""
+    if recorded_at.tzinfo is None:
+        raise ValueError("recorded_at must be timezone-aware")
+    obj: dict[str, Any] = {
+        "seq": seq,
+        "prev": prev,
+        "recorded_at": recorded_at.isoformat(),
+        "entry": body,
+    }
+    obj["hash"] = entry_hash(obj)
+    return canonical(obj) + b"\n", obj
+
+
+def normalise_body(data: Any) -> dict[str, Any]:
+    """Validate an entry body (from YAML, flags or code) into its stored JSON form."""
+    try:
+        model = _BODY.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise InputError(f"invalid entry at {where or 'entry'}: {first.get('msg')}",
+                         "see schemas/incident-entry.schema.json and docs/incident-register.md") from None
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def append(path: Path, body: Any, recorded_at: dt.datetime) -> Entry:
+    """Append one entry under an exclusive lock; the chain is re-verified first and the entry is
+    checked against the register (known incident, valid amendment). Returns the entry."""
+    stored = normalise_body(body)
+    with _locked(path) as fd:
+        data = _read_fd(fd)
+        result, register = verify_bytes(data, path)
+        if result.problem is not None:
+            raise RegisterError(f"not appending: the register fails verification: {result.problem.format(str(path))}",
+                                "run: compliance incident verify; the register is never repaired automatically")
+        line, obj = build_line(stored, register.count + 1, register.head, recorded_at)
+        entry = _ENTRY.validate_python(obj)
+        problem = _apply(register.incidents, entry, register.count + 1)
+        if problem is not None:
+            raise InputError(f"not appending: {problem.reason}")
+        view = memoryview(line)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    return entry

@@ -1,0 +1,146 @@
+"""Helpers shared by the exports: a stable descriptor digest, stable identifiers, timestamps and
+the ``compliance:*`` name/value properties both formats carry for facts they have no field for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from typing import Any
+
+from ..models.descriptor import AIModel, DataSource, Descriptor
+
+# Namespace for the name-based UUIDs of exported documents (uuid5 of the descriptor digest).
+# Fixed forever: changing it would change every serial number.
+_UUID_NAMESPACE = uuid.UUID("8b0b5f9e-7d0a-5a37-9a43-6a1f2c0e1d55")
+
+
+def canonical_json(descriptor: Descriptor) -> str:
+    """The descriptor's stated facts as canonical JSON (sorted keys, no unknown facts): comments,
+    key order and formatting of the YAML source do not change it."""
+    return json.dumps(descriptor.model_dump(mode="json", exclude_none=True), sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+def descriptor_digest(descriptor: Descriptor) -> str:
+    """SHA-256 (hex) of :func:`canonical_json`."""
+    return hashlib.sha256(canonical_json(descriptor).encode("utf-8")).hexdigest()
+
+
+def document_uuid(digest: str, kind: str) -> uuid.UUID:
+    """A name-based (version 5) UUID for one kind of export of one descriptor state."""
+    return uuid.uuid5(_UUID_NAMESPACE, f"{kind}:{digest}")
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def slug(text: str) -> str:
+    """A conservative identifier fragment (letters, digits, '.', '_', '-')."""
+    return _UNSAFE.sub("-", text).strip("-") or "x"
+
+
+def timestamp_from(as_of: dt.date | None, source_date_epoch: str | None) -> dt.datetime | None:
+    """The document timestamp: --as-of (midnight UTC) wins, else SOURCE_DATE_EPOCH, else none.
+    The CLI reads the environment; this function reads no clock."""
+    if as_of is not None:
+        return dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
+    if source_date_epoch is not None and source_date_epoch.strip():
+        try:
+            seconds = int(source_date_epoch.strip())
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH={source_date_epoch!r} is not an integer "
+                             "number of seconds") from None
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    return None
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fmt_value(value: Any) -> str:
+    """A fact as property text: booleans lower-case, numbers as JSON writes them, lists joined."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(fmt_value(v) for v in value)
+    if hasattr(value, "value"):  # enums
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# Model facts that neither CycloneDX nor SPDX has a field for, exported as properties named
+# "compliance:<path>". Paths are descriptor paths below models[].
+MODEL_PROPERTY_PATHS: tuple[str, ...] = (
+    "origin",
+    "parameters",
+    "context_window",
+    "modification_compute_flop",
+    "training_compute.flop",
+    "training_compute.cumulative_flop",
+    "training_compute.method",
+    "training_compute.training_tokens",
+    "training_compute.uncertainty_pct",
+    "training_data.size_tokens",
+    "training_data.tdm_opt_outs_respected",
+    "significant_generality",
+    "narrow_task_only",
+    "weights_public",
+    "architecture_public",
+    "usage_information_public",
+    "monetised",
+    "monetisation",
+    "distribution_channels",
+    "eu_placed_on_market",
+    "planned_eu_placement",
+    "sole_purpose_scientific_rnd",
+    "systemic_risk.designated",
+    "systemic_risk.notified_on",
+    "systemic_risk.rebuttal",
+    "eu_business_users",
+    "monthly_active_users",
+    "languages",
+    "energy.training_kwh",
+    "energy.method",
+)
+
+SOURCE_PROPERTY_PATHS: tuple[str, ...] = ("type", "size", "provenance", "personal_data",
+                                          "modalities")
+
+
+def _get(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def properties_for(obj: AIModel | DataSource, paths: tuple[str, ...],
+                   prefix: str = "compliance:") -> list[tuple[str, str]]:
+    """(name, value) pairs for the stated facts among ``paths``; unknown facts are left out.
+    An empty list ([] = none) is a stated fact and is exported as "none"."""
+    out: list[tuple[str, str]] = []
+    for path in paths:
+        value = _get(obj, path)
+        if value is None:
+            continue
+        if isinstance(value, list) and not value:
+            out.append((f"{prefix}{path}", "none"))
+            continue
+        out.append((f"{prefix}{path}", fmt_value(value)))
+    return out
+
+
+SOURCE_PREFIX = "compliance:source."
+
+
+def model_label(model: AIModel) -> str:
+    return model.name or model.id
