@@ -83,8 +83,23 @@ def assess_descriptor(
     from compliance.paths import rules_dir as default_rules
     from compliance.rulebook import load_rulebook
 
+    from compliance.engine.evaluator import select_jurisdictions
+
     book = load_rulebook(rules_dir or default_rules())
-    return dict(assess(descriptor, book, as_of).to_json())
+    selection = select_jurisdictions(descriptor, book, as_of)
+    chosen = [s.code for s in selection if s.selected]
+    return dict(assess(descriptor, book, as_of, chosen, selection=selection).to_json())
+
+
+def openness_data(descriptor: Descriptor, rules_dir: Path | None = None) -> dict[str, Any] | None:
+    """Per-model openness from the licence catalogue, for the transparency report."""
+    if not descriptor.models:
+        return None
+    from compliance.licences import load_catalogue
+    from compliance.openness import openness
+    from compliance.paths import rules_dir as default_rules
+
+    return openness(descriptor, load_catalogue(rules_dir or default_rules()))
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -207,6 +222,7 @@ def build_pack(
         disclaimer=" ".join(
             j["disclaimer"] for j in assessment.get("jurisdictions", []) if j.get("disclaimer")
         ) or None,
+        openness=openness_data(descriptor, rules_dir),
     )
     obligations_json = _json_bytes(assessment)
     decisions, rendered = render_documents(

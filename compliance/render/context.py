@@ -53,6 +53,8 @@ class PackInfo:
     tool_version: str
     rules_version: str
     disclaimer: str | None = None
+    openness: Mapping[str, Any] | None = None
+    """Per-model openness (compliance.openness.openness), for the transparency report."""
 
 
 # --------------------------------------------------------------------------- formatting
@@ -637,8 +639,11 @@ def transparency_context(
     disclosures = [r for r in all_rows if r["citation"].startswith("Art. 50")]
     features = _plain(descriptor.system.features) if descriptor.system.features else {}
     openness = []
+    details = {o["model"]: o for o in (info.openness or {}).get("models", [])}
     for m in descriptor.models or []:
         exemption = _classification_values(assessment, f"model:{m.id}")
+        detail = details.get(m.id) or {}
+        verdict = ((detail.get("licence") or {}).get("aia_foss") or {})
         openness.append(
             {
                 "id": m.id,
@@ -654,6 +659,15 @@ def transparency_context(
                     if c["subject"] == f"model:{m.id}"
                 ],
                 "has_values": bool(exemption),
+                "category": detail.get("category_label"),
+                "category_reason": detail.get("category_reason"),
+                "mof": (detail.get("mof") or {}).get("label"),
+                "osaid": (detail.get("osaid") or {}).get("conformant"),
+                "licence_known": (detail.get("licence") or {}).get("known"),
+                "aia_verdict": verdict.get("verdict"),
+                "aia_reasoning": verdict.get("reasoning"),
+                "aia_rests_on": verdict.get("rests_on"),
+                "aia_confidence": verdict.get("confidence"),
             }
         )
     undetermined_gaps = [
