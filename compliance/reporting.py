@@ -93,12 +93,13 @@ def _group(o: ObligationResult) -> str:
     return o.verdict.value
 
 
-def _line(o: ObligationResult, ids: bool) -> str:
+def _line(o: ObligationResult, ids: bool, prefix: dict[str, str]) -> str:
     subject = "" if o.subject == "system" else f" [{o.subject}]"
     when = ""
     if o.applies_from:
         when = f" — from {o.applies_from.isoformat()}"
-    text = f"  {o.rule.citation.pinpoint:<24} {o.rule.title}{subject}{when}"
+    cite = prefix.get(o.rule.citation.instrument, "") + o.rule.citation.pinpoint
+    text = f"  {cite:<24} {o.rule.title}{subject}{when}"
     if ids:
         text += f"\n  {'':<24} id: {o.id}"
     if o.verdict.value == "undetermined" and o.missing:
@@ -131,6 +132,9 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
                 for c in held
             )
         counts = Counter(_group(o) for o in j.obligations)
+        # several instruments (an act and its decree): name the instrument before each pinpoint
+        used = {o.rule.citation.instrument for o in j.obligations}
+        prefix = ({k: f"{v.short} " for k, v in j.jurisdiction.instruments.items()} if len(used) > 1 else {})
         out.append("")
         for key, title in _GROUPS:
             items = [o for o in j.obligations if _group(o) == key]
@@ -147,7 +151,7 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
                 if not mine:
                     continue
                 out.append(f" as {role}:")
-                out.extend(_line(o, ids) for o in mine)
+                out.extend(_line(o, ids, prefix) for o in mine)
             out.append("")
     out.append("Explain a line: compliance explain FILE ID   (show ids with --ids; part of an id is enough, e.g. art_26_7)")
     return "\n".join(out) + "\n"
