@@ -29,6 +29,7 @@ from compliance.models.descriptor import Descriptor
 from compliance.render.context import (
     PackInfo,
     evidence_records,
+    incident_log_context,
     load_structure,
     structured_context,
     transparency_context,
@@ -91,6 +92,53 @@ def assess_descriptor(
     return dict(assess(descriptor, book, as_of, chosen, selection=selection).to_json())
 
 
+def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
+                  rules_dir: Path | None = None) -> dict[str, Any]:
+    """The incident register's verification and every reporting clock, for the incident log.
+    Never raises on a bad register: a failed verification is shown in the document."""
+    if descriptor.incidents is None:
+        return {"stated": False}
+    from compliance.engine import assess
+    from compliance.engine.evaluator import select_jurisdictions
+    from compliance.incidents.check import _incident_json, check
+    from compliance.incidents.clockbook import load_clocks
+    from compliance.incidents.register import RegisterError, load, verify
+    from compliance.paths import rules_dir as default_rules
+    from compliance.rulebook import load_rulebook
+
+    relative = descriptor.incidents.path
+    path = descriptor_path.parent / relative
+    data: dict[str, Any] = {"stated": True, "path": relative}
+    if not path.is_file():
+        data["missing"] = True
+        return data
+    verification = verify(path)
+    # the register's absolute path would make the document depend on where it was built
+    data["verification"] = {k: v for k, v in verification.to_json().items() if k != "register"}
+    if not verification.ok:
+        return data
+    root = rules_dir or default_rules()
+    book = load_rulebook(root)
+    selection = select_jurisdictions(descriptor, book, as_of)
+    assessment = assess(descriptor, book, as_of, [x.code for x in selection if x.selected], selection=selection)
+    instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
+    try:
+        result = check(descriptor, load(path), assessment, load_clocks(root), instant, relative)
+    except RegisterError as exc:
+        data["error"] = exc.message
+        return data
+    summary = result.to_json()
+    data["check"] = {
+        "as_of": summary["as_of"],
+        "head": summary["register"]["head"],
+        "entries": summary["register"]["entries"],
+        "clocks": summary["clocks"],
+        "overdue": summary["summary"]["overdue"],
+        "incidents": [_incident_json(i, instant, full=True) for i in result.incidents],
+    }
+    return data
+
+
 def openness_data(descriptor: Descriptor, rules_dir: Path | None = None) -> dict[str, Any] | None:
     """Per-model openness from the licence catalogue, for the transparency report."""
     if not descriptor.models:
@@ -136,6 +184,8 @@ def render_documents(
         if decision.spec.always:
             report_decision = decision
             continue
+        if decision.spec.key == "incident_log":
+            continue  # rendered from the register below
         structure_name = decision.spec.template.replace(".html.j2", ".sections.yaml")
         structure = load_structure(find_file(structure_name, templates_dir))
         ctx = structured_context(decision, structure, descriptor, assessment, info, evidence)
@@ -144,6 +194,12 @@ def render_documents(
         ctx["inline_css"] = css
         html = env.get_template(decision.spec.template).render(ctx)
         rendered.append(RenderedDocument(decision, html, ctx))
+    for decision in decisions:
+        if decision.present and decision.spec.key == "incident_log":
+            ctx = incident_log_context(decision, descriptor, assessment, info)
+            ctx["inline_css"] = css
+            rendered.append(RenderedDocument(decision, env.get_template(decision.spec.template).render(ctx), ctx))
+            all_gaps.extend({**g, "document": decision.stem} for g in ctx["gaps"])
     if report_decision is not None:
         ctx = transparency_context(
             report_decision, descriptor, assessment, info, evidence, decisions, all_gaps
@@ -223,6 +279,7 @@ def build_pack(
             j["disclaimer"] for j in assessment.get("jurisdictions", []) if j.get("disclaimer")
         ) or None,
         openness=openness_data(descriptor, rules_dir),
+        incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir),
     )
     obligations_json = _json_bytes(assessment)
     decisions, rendered = render_documents(

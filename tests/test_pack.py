@@ -34,7 +34,7 @@ def test_pack_contents_and_manifest() -> None:
     assert (path / "descriptor.yaml").read_bytes() == (DATA / "hiring.yaml").read_bytes()
     assert json.loads((path / "obligations.json").read_text()) == sample_assessment("hiring")
     absent = [d for d in manifest["documents"] if not d["present"]]
-    assert {d["document"] for d in absent} == {"annex_xi", "annex_xii", "training_summary"}
+    assert {d["document"] for d in absent} == {"annex_xi", "annex_xii", "training_summary", "incident_log"}
     index = (path / "index.html").read_text()
     assert "model.significant_generality" in index and "fria.pdf" in index
 

@@ -91,6 +91,14 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         basis="Art. 53(1)(b) and Annex XII",
     ),
     DocumentSpec(
+        key="incident_log",
+        title="Serious-incident log",
+        template="eu/ai_act/incident_log.html.j2",
+        filename="incident-log",
+        scope="system",
+        basis="Art. 73 (and Art. 26(5), Art. 55(1)(c) where they apply); other laws' reporting clocks",
+    ),
+    DocumentSpec(
         key="training_summary",
         title="Public summary of training content",
         template="eu/ai_act/training_summary.html.j2",
