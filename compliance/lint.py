@@ -381,7 +381,7 @@ def _all_load_errors(root: Path) -> list[str]:
 def lint(root: Path, only: list[str] | None = None) -> tuple[list[str], int]:
     """Run the named checks; returns findings and the number of rules."""
     try:
-        book = load_rulebook(root)
+        book = load_rulebook(root, strict=True)
     except RuleDataError as exc:
         return _all_load_errors(root) or [exc.message], 0
     findings: list[str] = []

@@ -13,7 +13,9 @@ from .errors import RuleDataError
 from .models.rule import Jurisdiction, Kind, Rule
 from .problems import Problem
 from .validation.schema_errors import problems_from
-from .yamlio import YamlError, load_bytes
+import yaml
+
+from .yamlio import YamlError, load_bytes, load_plain
 
 if TYPE_CHECKING:
     from .licences import Catalogue
@@ -59,7 +61,15 @@ def rule_id(root: Path, path: Path) -> str:
     return ".".join([parts[0], parts[1], path.stem])
 
 
-def _parse(path: Path, model: type[Rule] | type[Jurisdiction], root: Path) -> Rule | Jurisdiction:
+def _parse(path: Path, model: type[Rule] | type[Jurisdiction], root: Path, *,
+           strict: bool = True) -> Rule | Jurisdiction:
+    """Parse one rule-data file. ``strict=False`` uses the fast loader and re-parses strictly
+    only to locate an error."""
+    if not strict:
+        try:
+            return model.model_validate(load_plain(path.read_bytes()))
+        except (yaml.YAMLError, YamlError, ValidationError):
+            pass  # fall through: the strict parse below explains the problem with its location
     shown = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     try:
         located = load_bytes(path.read_bytes())
@@ -78,12 +88,13 @@ def rule_files(root: Path, folders: tuple[str, ...] = RULE_FOLDERS) -> list[Path
     return sorted(files)
 
 
-def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS) -> Rulebook:
-    """Load every jurisdiction and rule below ``root``. Raises RuleDataError on any defect."""
+def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS, strict: bool = False) -> Rulebook:
+    """Load every jurisdiction and rule below ``root``. Raises RuleDataError on any defect.
+    ``strict`` also rejects duplicate keys (the lint does; run time takes the fast loader)."""
     book = Rulebook(root=root)
     digest = hashlib.sha256()
     for manifest in sorted(root.glob("*/jurisdiction.yaml")):
-        parsed = _parse(manifest, Jurisdiction, root)
+        parsed = _parse(manifest, Jurisdiction, root, strict=strict)
         assert isinstance(parsed, Jurisdiction)
         if parsed.code != manifest.parent.name:
             raise RuleDataError(f"{manifest}: code {parsed.code!r} must match its folder name")
@@ -96,7 +107,7 @@ def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS) -> Rul
         jurisdiction = ident.split(".")[0]
         if jurisdiction not in book.jurisdictions:
             raise RuleDataError(f"{path}: no jurisdiction.yaml for {jurisdiction!r}")
-        parsed = _parse(path, Rule, root)
+        parsed = _parse(path, Rule, root, strict=strict)
         assert isinstance(parsed, Rule)
         book.rules[ident] = LoadedRule(ident, jurisdiction, parsed, path)
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
