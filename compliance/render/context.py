@@ -86,6 +86,10 @@ def fmt_number(value: float) -> str:
         return "Yes" if value else "No"
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
+    if float(value).is_integer() and abs(value) < 1e15:  # 4.2e6 kWh reads as 4 200 000
+        return f"{int(value):,}".replace(",", "\u202f")
+    if abs(value) >= 1e15 or (value and abs(value) < 1e-4):
+        return fmt_sci(value)
     return f"{value:g}"
 
 
@@ -230,7 +234,21 @@ def load_structure(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(handle)
     if not isinstance(data, dict) or "sections" not in data:
         raise ValueError(f"{path}: a document structure needs 'sections'")
+    _reject_empty_keys(data, path)
     return data
+
+
+def _reject_empty_keys(node: Any, path: Path) -> None:
+    """A key without a value is almost always an unquoted comma inside a flow mapping
+    (``{label: methods, techniques}``), which silently truncates the label."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if value is None:
+                raise ValueError(f"{path}: key {key!r} has no value; quote values that contain commas")
+            _reject_empty_keys(value, path)
+    elif isinstance(node, list):
+        for item in node:
+            _reject_empty_keys(item, path)
 
 
 def _ob_ref(ob: Mapping[str, Any]) -> dict[str, str]:
