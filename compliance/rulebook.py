@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
 from pydantic import ValidationError
 
 from .errors import RuleDataError
 from .models.rule import Jurisdiction, Kind, Rule
 from .problems import Problem
 from .validation.schema_errors import problems_from
-import yaml
-
 from .yamlio import YamlError, load_bytes, load_plain
 
 if TYPE_CHECKING:
@@ -82,15 +81,40 @@ def _parse(path: Path, model: type[Rule] | type[Jurisdiction], root: Path, *,
 
 
 def rule_files(root: Path, folders: tuple[str, ...] = RULE_FOLDERS) -> list[Path]:
-    files = []
+    files: list[Path] = []
     for folder in folders:
         files.extend(root.glob(f"*/*/{folder}/**/*.yaml"))
     return sorted(files)
 
 
+_CACHE: dict[tuple[str, tuple[str, ...], bool], tuple[tuple[tuple[str, int, int], ...], Rulebook]] = {}
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Path, size and modification time of every YAML file below ``root``."""
+    entries = []
+    for path in sorted(root.rglob("*.yaml")):
+        stat = path.stat()
+        entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
 def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS, strict: bool = False) -> Rulebook:
-    """Load every jurisdiction and rule below ``root``. Raises RuleDataError on any defect.
-    ``strict`` also rejects duplicate keys (the lint does; run time takes the fast loader)."""
+    """Load every jurisdiction and rule below ``root`` (once per process while the files are
+    unchanged: building many packs parses the rule data once). Raises RuleDataError on any
+    defect. ``strict`` also rejects duplicate keys (the lint does; run time takes the fast
+    loader)."""
+    key = (str(root.resolve()), folders, strict)
+    signature = _signature(root)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    book = _load_rulebook(root, folders=folders, strict=strict)
+    _CACHE[key] = (signature, book)
+    return book
+
+
+def _load_rulebook(root: Path, *, folders: tuple[str, ...], strict: bool) -> Rulebook:
     book = Rulebook(root=root)
     digest = hashlib.sha256()
     for manifest in sorted(root.glob("*/jurisdiction.yaml")):

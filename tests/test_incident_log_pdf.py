@@ -46,3 +46,13 @@ def test_tampered_register_is_reported_in_the_log(tmp_path: Path) -> None:
     pack = build_pack(descriptor, tmp_path / "out", dt.date(2026, 11, 25), {"pdf"}, None)
     text = _text(pack / "incident-log.pdf")
     assert "FAILED" in text and "line 1" in text
+
+
+@pytest.mark.slow
+def test_missing_register_is_a_gap_in_the_log_and_the_report(tmp_path: Path) -> None:
+    descriptor = _copy(tmp_path)
+    (tmp_path / REGISTER).unlink()
+    pack = build_pack(descriptor, tmp_path / "out", dt.date(2026, 11, 25), {"pdf"}, None)
+    log = _text(pack / "incident-log.pdf")
+    assert "does not exist" in log and "Gaps" in log and "incidents.path" in log
+    assert "incidents.path" in _text(pack / "transparency-report.pdf")
