@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,7 +19,13 @@ from .errors import ComplianceError, ExitCode, UsageError
 NOT_LEGAL_ADVICE = "compliance is not legal advice: it applies rule data to the facts you state."
 
 
-class _Date(click.ParamType):
+if TYPE_CHECKING:
+    _DateParamType = click.ParamType[dt.date]
+else:  # ParamType is generic (subscriptable) only from click 8.4; pyproject admits click 8.1+
+    _DateParamType = click.ParamType
+
+
+class _Date(_DateParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
@@ -83,8 +89,14 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
     """
     from .paths import rules_dir as default_rules
     from .reporting import render_validation
-    from .validation import (add_licence_checks, add_rule_checks, load_descriptor_file,
-                             load_licence_catalogue, load_obligation_ids, load_rule_checks)
+    from .validation import (
+        add_licence_checks,
+        add_rule_checks,
+        load_descriptor_file,
+        load_licence_catalogue,
+        load_obligation_ids,
+        load_rule_checks,
+    )
 
     root = rules_dir or default_rules()
     checks = [] if no_legal_checks else load_rule_checks(root)
@@ -113,8 +125,8 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
               default="ai-system", show_default=True, help="Which schema to print.")
 def schema(write_dir: Path | None, which: str) -> None:
     """Print (or write) the JSON Schemas generated from the models."""
-    from .schema_export import all_schemas, dumps
     from .fsutil import atomic_write_text
+    from .schema_export import all_schemas, dumps
 
     schemas = all_schemas()
     if write_dir is None:
@@ -135,6 +147,7 @@ def schema(write_dir: Path | None, which: str) -> None:
 def init(profile: str, output: Path, force: bool) -> None:
     """Write a commented starter descriptor for a profile."""
     from importlib.resources import files as resource_files
+
     from .fsutil import atomic_write_text
 
     if output.exists() and not force:

@@ -4,6 +4,7 @@ structure."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,25 @@ def select_rows(cw: Crosswalk, assessment: Assessment, *, include_all: bool = Fa
         for o in j.obligations:
             state = o.status.value if o.verdict.value == "applies" and o.status else o.verdict.value
             states.setdefault(o.loaded.id, []).append((o.id, state))
+    return _rows_for_states(cw, states, include_all)
+
+
+def select_rows_json(cw: Crosswalk, assessment: Mapping[str, Any], *,
+                     include_all: bool = False) -> list[SelectedRow]:
+    """As :func:`select_rows`, from the assessment's JSON form (``obligations.json``)."""
+    states: dict[str, list[tuple[str, str]]] = {}
+    for j in assessment.get("jurisdictions", []):
+        if j.get("code") != cw.jurisdiction:
+            continue
+        for o in j.get("obligations", []):
+            verdict = o.get("verdict", "undetermined")
+            state = o["status"] if verdict == "applies" and o.get("status") else verdict
+            states.setdefault(o.get("rule") or o["id"], []).append((o["id"], state))
+    return _rows_for_states(cw, states, include_all)
+
+
+def _rows_for_states(cw: Crosswalk, states: Mapping[str, list[tuple[str, str]]],
+                     include_all: bool) -> list[SelectedRow]:
     selected = []
     for row in cw.rows:
         found = tuple(pair for rid in row.provision.obligations for pair in states.get(rid, []))

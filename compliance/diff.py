@@ -73,12 +73,12 @@ def compare(old: Assessment, new: Assessment) -> Diff:
     old_c = {(c.id, c.subject): c for c in old.classifications()}
     new_c = {(c.id, c.subject): c for c in new.classifications()}
     for key in sorted(old_c.keys() | new_c.keys()):
-        was = old_c[key].truth.value if key in old_c else None
-        now = new_c[key].truth.value if key in new_c else None
-        if was != now:
+        was_truth = old_c[key].truth.value if key in old_c else None
+        now_truth = new_c[key].truth.value if key in new_c else None
+        if was_truth != now_truth:
             rule = (new_c.get(key) or old_c[key]).rule
             result.classifications.append({"id": key[0], "subject": key[1], "citation": rule.citation.pinpoint,
-                                           "title": rule.title, "old": was, "new": now})
+                                           "title": rule.title, "old": was_truth, "new": now_truth})
     old_o = {o.id: o for o in old.obligations()}
     new_o = {o.id: o for o in new.obligations()}
     for ident in sorted(old_o.keys() | new_o.keys()):

@@ -39,8 +39,8 @@ def condition_refs(condition: Condition | None) -> Iterator[tuple[str, str]]:
             yield ("fact", operand.fact)
 
 
-def rule_graph(book: Rulebook) -> nx.DiGraph:
-    g = nx.DiGraph()
+def rule_graph(book: Rulebook) -> nx.DiGraph[str]:
+    g: nx.DiGraph[str] = nx.DiGraph()
     for loaded in book.rules.values():
         rule = loaded.rule
         node = f"{rule.kind.value}:{loaded.id}"
@@ -64,7 +64,7 @@ def rule_graph(book: Rulebook) -> nx.DiGraph:
     return g
 
 
-def evaluated_graph(assessment: Any) -> nx.DiGraph:
+def evaluated_graph(assessment: Any) -> nx.DiGraph[str]:
     """The rule graph restricted to what was evaluated, annotated with verdicts."""
     from .paths import rules_dir
     from .rulebook import load_rulebook
@@ -80,14 +80,14 @@ def evaluated_graph(assessment: Any) -> nx.DiGraph:
         if node in g:
             g.nodes[node].setdefault("verdicts", {})[o.subject] = (
                 o.verdict.value + (f"/{o.status.value}" if o.status else ""))
-    for node, data in g.nodes(data=True):
+    for _node, data in g.nodes(data=True):
         for key in ("values", "verdicts"):
             if key in data:
                 data[key] = json.dumps(data[key], sort_keys=True)
     return g
 
 
-def export(g: nx.DiGraph, fmt: str) -> str:
+def export(g: nx.DiGraph[str], fmt: str) -> str:
     if fmt == "json":
         data = nx.node_link_data(g, edges="edges")
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
@@ -95,7 +95,7 @@ def export(g: nx.DiGraph, fmt: str) -> str:
         return "\n".join(nx.generate_graphml(g)) + "\n"
     lines = ["digraph compliance {", "  rankdir=LR;"]
     shapes = {"fact": "note", "classification": "ellipse", "obligation": "box", "document": "folder", "check": "diamond"}
-    for node, data in sorted(g.nodes(data=True)):
+    for node, data in sorted(g.nodes.items()):  # (node, attribute dict), as nodes(data=True)
         label = data.get("label", node).replace('"', "'")
         extra = data.get("verdicts") or data.get("values") or ""
         if extra:

@@ -18,7 +18,16 @@ from .errors import RuleDataError
 from .facts import DERIVED_FACTS
 from .models.descriptor import AIModel, Descriptor, UseCase
 from .models.rule import (
-    All, AnyOf, Arm, ClassificationRef, Condition, Kind, Leaf, Not, Scope, Some,
+    All,
+    AnyOf,
+    Arm,
+    ClassificationRef,
+    Condition,
+    Kind,
+    Leaf,
+    Not,
+    Scope,
+    Some,
 )
 from .rulebook import Rulebook, load_rulebook
 from .validation.schema_errors import _unwrap
@@ -134,8 +143,8 @@ def references(book: Rulebook) -> Iterator[str]:
         for condition in _conditions(rule):
             for node, _ in _walk(condition, {}):
                 if isinstance(node, ClassificationRef):
-                    target = book.rules.get(node.classification)
-                    if target is None or target.rule.kind is not Kind.classification:
+                    referenced = book.rules.get(node.classification)
+                    if referenced is None or referenced.rule.kind is not Kind.classification:
                         yield f"{_where(book, rid)}: unknown classification {node.classification}"
                     elif rule.kind is Kind.check:
                         yield f"{_where(book, rid)}: checks run at validation time and may not use classifications"
@@ -204,7 +213,7 @@ def acyclic(book: Rulebook) -> Iterator[str]:
 
     full = rule_graph(book)
     # part_of and feeds edges are structure, not derivation: only conditions and depends_on count
-    g = nx.DiGraph([(a, b) for a, b, d in full.edges(data=True) if d.get("relation") in ("condition", "depends_on")])
+    g: nx.DiGraph[str] = nx.DiGraph([(a, b) for a, b, d in full.edges(data=True) if d.get("relation") in ("condition", "depends_on")])
     if not nx.is_directed_acyclic_graph(g):
         cycle = nx.find_cycle(g)
         yield "rule graph has a cycle: " + " -> ".join(a for a, _ in cycle)
@@ -287,7 +296,7 @@ def arms(book: Rulebook) -> Iterator[str]:
                 continue
             exclusive = _exclusive_pairs(names)
             for values in itertools.product((False, True), repeat=len(names)):
-                assignment = dict(zip(names, values))
+                assignment = dict(zip(names, values, strict=True))
                 if any(assignment[x] and assignment[y] for x, y in exclusive):
                     continue  # impossible: one fact cannot take both values
                 if _truth(a.when, assignment) and _truth(b.when, assignment):

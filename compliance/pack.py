@@ -81,10 +81,9 @@ def assess_descriptor(
 ) -> dict[str, Any]:
     """Run the obligations engine and return its JSON form (``obligations.json``)."""
     from compliance.engine import assess
+    from compliance.engine.evaluator import select_jurisdictions
     from compliance.paths import rules_dir as default_rules
     from compliance.rulebook import load_rulebook
-
-    from compliance.engine.evaluator import select_jurisdictions
 
     book = load_rulebook(rules_dir or default_rules())
     selection = select_jurisdictions(descriptor, book, as_of)
@@ -148,6 +147,44 @@ def openness_data(descriptor: Descriptor, rules_dir: Path | None = None) -> dict
     from compliance.paths import rules_dir as default_rules
 
     return openness(descriptor, load_catalogue(rules_dir or default_rules()))
+
+
+def crosswalk_data(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> list[dict[str, Any]]:
+    """For each crosswalk whose law is in the assessment, the rows whose obligations apply (in
+    force or upcoming), as plain data for the transparency report's appendix."""
+    from compliance.crosswalk import (
+        crosswalk_files,
+        crosswalk_json,
+        load_crosswalk,
+        select_rows_json,
+    )
+    from compliance.paths import rules_dir as default_rules
+
+    assessed = {j.get("code") for j in assessment.get("jurisdictions", [])}
+    out = []
+    for path in crosswalk_files(rules_dir or default_rules()):
+        cw = load_crosswalk(path)
+        if cw.jurisdiction in assessed:
+            out.append({"name": path.stem, **crosswalk_json(cw, select_rows_json(cw, assessment))})
+    return out
+
+
+def instrument_names(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """Short names of each assessed jurisdiction's instruments (``{code: {key: short}}``), so the
+    report can tell apart two instruments' articles of the same number."""
+    from compliance.models.rule import Jurisdiction
+    from compliance.paths import rules_dir as default_rules
+    from compliance.yamlio import load_bytes
+
+    root = rules_dir or default_rules()
+    names: dict[str, dict[str, str]] = {}
+    for j in assessment.get("jurisdictions", []):
+        manifest = root / str(j.get("code")) / "jurisdiction.yaml"
+        if not manifest.is_file():
+            continue
+        parsed = Jurisdiction.model_validate(load_bytes(manifest.read_bytes()).data)
+        names[parsed.code] = {key: inst.short or key for key, inst in parsed.instruments.items()}
+    return names
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -280,6 +317,8 @@ def build_pack(
         ) or None,
         openness=openness_data(descriptor, rules_dir),
         incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir),
+        crosswalks=crosswalk_data(assessment, rules_dir),
+        instruments=instrument_names(assessment, rules_dir),
     )
     obligations_json = _json_bytes(assessment)
     decisions, rendered = render_documents(
@@ -290,7 +329,7 @@ def build_pack(
     target = out_dir / descriptor.system.id
     tmp = Path(tempfile.mkdtemp(prefix=f".{descriptor.system.id}.", suffix=".tmp", dir=out_dir))
     try:
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, 0o755)  # noqa: S103 - the pack folder is meant to be world-readable, like any output
         files: dict[str, bytes] = {
             DESCRIPTOR_COPY: raw,
             OBLIGATIONS_FILE: obligations_json,

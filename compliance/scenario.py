@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .engine.results import Assessment
 
 TruthValue = Literal["true", "false", "unknown"]
+# An obligation expectation in short form: a verdict, or a status (which implies "applies").
+ShortObligation = Literal["applies", "does_not_apply", "undetermined", "in_force", "upcoming"]
 
 
 class _Strict(BaseModel):
@@ -26,7 +28,7 @@ class ExpectedObligation(_Strict):
 
 class Expectation(_Strict):
     classifications: dict[str, bool | TruthValue] | None = None
-    obligations: dict[str, ExpectedObligation | Literal["applies", "does_not_apply", "undetermined", "in_force", "upcoming"]] | None = None
+    obligations: dict[str, ExpectedObligation | ShortObligation] | None = None
     tier: str | None = None
 
 
@@ -54,6 +56,15 @@ def _truth(value: bool | str) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
+def _expected_obligation(value: ExpectedObligation | ShortObligation) -> ExpectedObligation:
+    """A short-form expectation ("applies", "in_force", ...) as the full object."""
+    if value == "in_force" or value == "upcoming":
+        return ExpectedObligation(verdict="applies", status=value)
+    if isinstance(value, str):
+        return ExpectedObligation(verdict=value)
+    return value
+
+
 def _subject_of(key: str) -> tuple[str, str]:
     if "@" in key:
         rule, subject = key.split("@", 1)
@@ -77,22 +88,20 @@ def check_case(assessment: Assessment, expect: Expectation) -> list[str]:
                 problems.append(f"classification {key} [{c.subject}]: expected {_truth(wanted)}, got "
                                 f"{c.truth.value} ({'; '.join(s.text for s in c.steps)[:400]})")
     obligations = {o.id: o for o in assessment.obligations()}
-    for key, wanted in (expect.obligations or {}).items():
+    for key, expected in (expect.obligations or {}).items():
         o = obligations.get(key)
         if o is None:
             problems.append(f"obligation {key}: not evaluated (unknown id?)")
             continue
-        if isinstance(wanted, str):
-            wanted = (ExpectedObligation(verdict="applies", status=wanted)  # type: ignore[arg-type]
-                      if wanted in ("in_force", "upcoming") else ExpectedObligation(verdict=wanted))  # type: ignore[arg-type]
+        want = _expected_obligation(expected)
         got = (o.verdict.value, o.status.value if o.status else None, o.applies_from)
         detail = "; ".join(f"{s.text}={s.truth.value}" for s in o.steps)[:500]
-        if o.verdict.value != wanted.verdict:
-            problems.append(f"obligation {key}: expected {wanted.verdict}, got {got[0]} ({detail})")
-        elif wanted.status and got[1] != wanted.status:
-            problems.append(f"obligation {key}: expected status {wanted.status}, got {got[1]}")
-        elif wanted.applies_from and got[2] != wanted.applies_from:
-            problems.append(f"obligation {key}: expected from {wanted.applies_from}, got {got[2]}")
+        if o.verdict.value != want.verdict:
+            problems.append(f"obligation {key}: expected {want.verdict}, got {got[0]} ({detail})")
+        elif want.status and got[1] != want.status:
+            problems.append(f"obligation {key}: expected status {want.status}, got {got[1]}")
+        elif want.applies_from and got[2] != want.applies_from:
+            problems.append(f"obligation {key}: expected from {want.applies_from}, got {got[2]}")
     if expect.tier is not None:
         tiers = [j.tier.id for j in assessment.jurisdictions if j.tier]
         if expect.tier not in tiers:

@@ -28,7 +28,7 @@ def attribute_docstrings(module: ModuleType) -> dict[str, dict[str, str]]:
             continue
         fields: dict[str, str] = {}
         body = node.body
-        for current, following in zip(body, body[1:]):
+        for current, following in zip(body, body[1:], strict=False):
             if (isinstance(current, ast.AnnAssign) and isinstance(current.target, ast.Name)
                     and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
                     and isinstance(following.value.value, str)):
@@ -66,8 +66,8 @@ def _crosswalk_schema() -> dict[str, Any]:
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    from .scenario import ScenarioFile
     from .output_schema import OBLIGATIONS_SCHEMA
+    from .scenario import ScenarioFile
 
     return {
         "ai-system.schema.json": _schema(Descriptor, "ai-system.schema.json", "AI-system descriptor"),

@@ -72,7 +72,7 @@ class YamlError(Exception):
         self.hint = hint
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _StrictLoader(_BaseLoader):
     """Safe loader with YAML 1.2-style booleans and permissive float exponents."""
 
 
@@ -245,7 +245,7 @@ def load_bytes(raw: bytes) -> Located:
 
 def dump(data: Any) -> str:
     """Serialise plain data as block-style YAML with stable key order."""
-    return yaml.dump(
+    text: str = yaml.dump(
         data,
         Dumper=_Dumper,
         sort_keys=False,
@@ -253,6 +253,7 @@ def dump(data: Any) -> str:
         default_flow_style=False,
         width=100,
     )
+    return text
 
 
 class _Dumper(yaml.SafeDumper):
@@ -261,7 +262,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = None
-    node_tag = _StrictLoader.resolve(_StrictLoader, yaml.ScalarNode, value, (True, False))
+    # types-PyYAML leaves Resolver.resolve unannotated
+    node_tag = _TAG_PROBE.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     if node_tag != "tag:yaml.org,2002:str" or value != value.strip() or value == "":
         style = '"'
     if "\n" in value:
@@ -269,4 +271,6 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+# A loader kept only for its resolver: the tag our loader gives a plain scalar (same resolver table).
+_TAG_PROBE = _StrictLoader("")
 _Dumper.add_representer(str, _represent_str)

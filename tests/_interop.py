@@ -52,7 +52,7 @@ def _merge(data: dict[str, Any], extras: list[dict[str, Any]]) -> dict[str, Any]
     models = data.get("models") or []
     data = dict(data)
     if models:
-        data["models"] = [{**m, **e} for m, e in zip(models, extras + [{}] * len(models))]
+        data["models"] = [{**m, **e} for m, e in zip(models, extras + [{}] * len(models), strict=False)]
     return data
 
 

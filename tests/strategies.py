@@ -7,7 +7,14 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from compliance.models.descriptor import (
-    Channel, Modality, Monetisation, Role, Setting, SizeClass, Stage, SyntheticContent,
+    Channel,
+    Modality,
+    Monetisation,
+    Role,
+    Setting,
+    SizeClass,
+    Stage,
+    SyntheticContent,
 )
 
 ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)

@@ -68,6 +68,11 @@ def test_diff_against_git_revision(tmp_path: Path) -> None:
     assert "Art. 50(4)" in result.stdout
     bad = run("diff", str(target), "--against", "no-such-rev", "--as-of", "2026-11-25")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    # a revision that starts with "-" would reach git as an option: --output=FILE writes a file
+    (repo / "out:.").mkdir()
+    option = run("diff", str(target), "--against=--output=out", "--as-of", "2026-11-25", cwd=repo)
+    assert option.returncode == 2 and "is not a git revision" in option.stderr, option.stderr
+    assert list((repo / "out:.").iterdir()) == [] and not (repo / "out").exists()
 
 
 def test_status_lists_every_descriptor_and_invalid_ones() -> None:

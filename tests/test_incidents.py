@@ -24,7 +24,7 @@ from compliance.incidents.clocks import compute_deadline
 from compliance.models.descriptor import Descriptor
 
 ROOT = Path(__file__).resolve().parent.parent
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CET = dt.timezone(dt.timedelta(hours=1))
 CEST = dt.timezone(dt.timedelta(hours=2))
 NYC = dt.timezone(dt.timedelta(hours=-5))

@@ -14,7 +14,7 @@ import pytest
 from compliance.engine import assess
 from compliance.explain import explain_text
 from compliance.facts import fact_view
-from compliance.licences import load_catalogue, licence_facts
+from compliance.licences import licence_facts, load_catalogue
 from compliance.models.descriptor import Descriptor
 from compliance.openness import openness
 from compliance.paths import rules_dir
@@ -406,7 +406,7 @@ _CAT = load_catalogue(ROOT)
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(sorted(_CAT.index)), st.lists(st.booleans(), min_size=60, max_size=60))
 def test_lookup_ignores_case(spelling: str, upper: list[bool]) -> None:
-    varied = "".join(c.upper() if u else c.lower() for c, u in zip(spelling, upper))
+    varied = "".join(c.upper() if u else c.lower() for c, u in zip(spelling, upper, strict=False))
     assert _CAT.lookup(varied).id == _CAT.index[spelling]
 
 

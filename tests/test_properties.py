@@ -6,14 +6,12 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import descriptor
 
 from compliance.engine import assess
 from compliance.models.descriptor import Descriptor
-from compliance.problems import Severity
 from compliance.validation import parse_descriptor
-from compliance.yamlio import dump, load_text
-
-from strategies import descriptor
+from compliance.yamlio import dump
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 AS_OF = st.dates(min_value=dt.date(2024, 8, 1), max_value=dt.date(2031, 12, 31))

@@ -16,9 +16,11 @@ from ..errors import ComplianceError, ExitCode, UsageError
 
 def _from_git(file: Path, rev: str) -> bytes:
     """The file's content at a git revision of the repository that holds it."""
+    if rev.startswith("-"):  # git would read it as an option (e.g. --output=FILE writes a file)
+        raise UsageError(f"{rev!r} is not a git revision", "name a commit, branch or tag, e.g. HEAD~1 or main")
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(file.parent.resolve()), "show", f"{rev}:./{file.name}"],
+        proc = subprocess.run(  # noqa: S603 - fixed argv, no shell; rev cannot be an option (see above)
+            ["git", "-C", str(file.parent.resolve()), "show", f"{rev}:./{file.name}"],  # noqa: S607 - the user's git
             capture_output=True, timeout=30, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -17,7 +17,7 @@ import click
 
 from compliance.errors import ExitCode, InputError, UsageError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                       help="Output format.")
@@ -188,7 +188,7 @@ def _prompt_incident(system_id: str) -> dict[str, Any]:
                           type=click.Choice(["yes", "no", "unknown"]), default="unknown")
     if answer != "unknown":
         fields["serious"] = answer == "yes"
-    for name, flag, text in _BOOL_FLAGS[1:]:
+    for name, _flag, text in _BOOL_FLAGS[1:]:
         answer = click.prompt(f"{text} yes/no/unknown", type=click.Choice(["yes", "no", "unknown"]),
                               default="unknown")
         if answer != "unknown":
@@ -280,12 +280,12 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
         if missing:
             raise UsageError(f"--report-for needs {', '.join(missing)}")
         assert submitted_at is not None
-        body: dict[str, Any] = {"type": "report", "incident": report_for, "clocks": list(clocks), "kind": kind,
-                                "recipient": recipient,
-                                "submitted_at": parse_timestamp(submitted_at, "--submitted-at").isoformat()}
+        report: dict[str, Any] = {"type": "report", "incident": report_for, "clocks": list(clocks), "kind": kind,
+                                  "recipient": recipient,
+                                  "submitted_at": parse_timestamp(submitted_at, "--submitted-at").isoformat()}
         if reference:
-            body["reference"] = reference
-        bodies = [body]
+            report["reference"] = reference
+        bodies = [report]
     else:
         if not fields:
             if not sys.stdin.isatty():

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..cli import DATE, resolve_as_of
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..status import Row
 
 
 @click.command("status")
@@ -45,7 +49,7 @@ def status_command(directory: Path, as_of: dt.date | None, fmt: str, output: Pat
         click.echo(text, nl=False)
 
 
-def _pdf(rows: list, day: dt.date) -> bytes:
+def _pdf(rows: list[Row], day: dt.date) -> bytes:
     from .. import __version__
     from ..render.environment import make_environment, template_dirs
     from ..render.pdf import render_pdf

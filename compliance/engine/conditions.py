@@ -265,7 +265,7 @@ _HANDLERS: dict[type, Callable[[Any, Context], Outcome]] = {
 
 def _compare(op: str, value: Any, operand: Any) -> bool:
     if op == "is_empty":
-        return (isinstance(value, list) and not value) == operand
+        return bool((isinstance(value, list) and not value) == operand)
     if op == "contains":
         return isinstance(value, list) and operand in value
     if op == "contains_any":

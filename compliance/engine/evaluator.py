@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from ..errors import RuleDataError
 from ..facts import fact_view
@@ -24,6 +24,15 @@ from .results import (
 )
 
 Bindings = Mapping[str, Any]
+
+
+class _ResultBase(TypedDict):
+    """The fields every ObligationResult of one rule instance shares, whatever the verdict."""
+
+    id: str
+    loaded: LoadedRule
+    subject: str
+    roles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -193,7 +202,8 @@ class _Evaluator:
         subject, own = _subject(rule.scope, bindings)
         ctx = self.context(own)
         role, held = self.roles(rule.addressees or [], own, loaded.jurisdiction)
-        base = dict(id=_instance_id(loaded.id, subject), loaded=loaded, subject=subject, roles=held)
+        base: _ResultBase = {"id": _instance_id(loaded.id, subject), "loaded": loaded, "subject": subject,
+                             "roles": held}
         if role.truth is Truth.false:
             return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=role.steps)
         cond = evaluate(rule.condition, ctx)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from ..engine.conditions import Outcome, Step as TruthStep, Truth
+from ..engine.conditions import Outcome, Truth
+from ..engine.conditions import Step as TruthStep
 from ..facts import fact_view
 from .clockbook import Clockbook
 from .clocks import ClockResult, ConditionCache, Due, StepResult, describe_duration, evaluate_clock
@@ -23,7 +24,7 @@ from .model import Entry, IncidentRecord
 from .register import IncidentState, Register, _apply
 
 FORMAT_VERSION = 1
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def states_as_of(entries: list[Entry], as_of: dt.datetime) -> dict[str, IncidentState]:

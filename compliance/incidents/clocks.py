@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..engine.conditions import Context, Outcome, Truth, evaluate
 from ..models.clock import Clock, Limit, ReportKind, StartEvent, Step
 from .model import IncidentRecord, ReportEntry
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 # --------------------------------------------------------------------------- day counting

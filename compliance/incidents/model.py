@@ -14,9 +14,17 @@ stated is unknown, never false: clocks whose condition needs it show as undeterm
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from ..models.clock import ReportKind
 
@@ -149,7 +157,7 @@ class ReportEntry(_Model):
     notes: Text | None = None
 
 
-Body = Annotated[Union[IncidentEntry, AmendmentEntry, ReportEntry], Field(discriminator="type")]
+Body = Annotated[IncidentEntry | AmendmentEntry | ReportEntry, Field(discriminator="type")]
 
 
 class Entry(_Model):
@@ -180,4 +188,4 @@ def apply_amendment(record: IncidentRecord, amendment: AmendmentEntry) -> Incide
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)

@@ -41,7 +41,7 @@ GENESIS = "0" * 64
 FORMAT_KEYS = frozenset({"seq", "prev", "recorded_at", "entry", "hash"})
 
 _ENTRY = TypeAdapter(Entry)
-_BODY: TypeAdapter[Any] = TypeAdapter(Body)
+_BODY: TypeAdapter[IncidentEntry | AmendmentEntry | ReportEntry] = TypeAdapter(Body)
 
 
 class RegisterError(ComplianceError):

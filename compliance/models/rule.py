@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
@@ -49,8 +49,8 @@ class Operand(_Strict):
         return self
 
 
-Scalar = Union[bool, int, float, str, dt.date]
-Value = Union[Scalar, list[Scalar], Operand]
+Scalar = bool | int | float | str | dt.date
+Value = Scalar | list[Scalar] | Operand
 
 
 class Leaf(_Strict):
@@ -131,7 +131,7 @@ class Some(_Strict):
     label: str | None = None
 
 
-Condition = Annotated[Union[All, AnyOf, Not, Some, ClassificationRef, Leaf], Field(union_mode="left_to_right")]
+Condition = Annotated[All | AnyOf | Not | Some | ClassificationRef | Leaf, Field(union_mode="left_to_right")]
 All.model_rebuild()
 AnyOf.model_rebuild()
 Not.model_rebuild()

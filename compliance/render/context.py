@@ -57,6 +57,8 @@ class PackInfo:
     """Per-model openness (compliance.openness.openness), for the transparency report."""
     incidents: Mapping[str, Any] | None = None
     """Incident register verification and reporting clocks (compliance.pack.incident_data)."""
+    instruments: Mapping[str, Mapping[str, str]] | None = None
+    """Short instrument names per jurisdiction (compliance.pack.instrument_names)."""
     crosswalks: Sequence[Mapping[str, Any]] | None = None
     """Crosswalk rows whose obligations apply (compliance.pack.crosswalk_data), for the
     transparency report's appendix."""
@@ -552,7 +554,8 @@ def structured_context(
                              "system": data.get("system", {}),
                              "models": data.get("models", [])}
     if decision.model_id:
-        model = next((m for m in data.get("models", []) if m.get("id") == decision.model_id), {})
+        model: dict[str, Any] = next(
+            (m for m in data.get("models", []) if m.get("id") == decision.model_id), {})
         facts["model"] = {**model, "derived": _derived_model_facts(model)}
     subject_obligations = [
         o for o in all_obligations(assessment) if (o.get("subject") or "system") == decision.subject
@@ -607,6 +610,8 @@ def _obligation_rows(
                 "title": ob.get("title", ""),
                 "summary": ob.get("summary", ""),
                 "citation": ob["citation"],
+                "instrument_key": ob.get("instrument") or "",
+                "instrument": "",
                 "citation_url": ob.get("citation_url") or "",
                 "subject": ob.get("subject") or "system",
                 "roles": ", ".join(ob.get("roles") or ob.get("role") or []),
@@ -622,8 +627,14 @@ def _obligation_rows(
                 "alternative_reading": verification.get("alternative_reading") or "",
             }
         )
-    order = {"applies": 0, "undetermined": 1, "does_not_apply": 2}
-    return sorted(rows, key=lambda r: order.get(r["verdict"], 3))
+    return sorted(rows, key=_verdict_order)
+
+
+_VERDICT_ORDER = {"applies": 0, "undetermined": 1, "does_not_apply": 2}
+
+
+def _verdict_order(row: Mapping[str, Any]) -> int:
+    return _VERDICT_ORDER.get(row.get("verdict", "undetermined"), 3)
 
 
 def transparency_context(
@@ -642,6 +653,10 @@ def transparency_context(
     all_rows: list[dict[str, Any]] = []
     for j in assessment.get("jurisdictions", []):
         rows = _obligation_rows(j.get("obligations", []), evidence)
+        shorts = (info.instruments or {}).get(j.get("code", ""), {})
+        for row in rows:
+            short = shorts.get(row["instrument_key"], "")
+            row["instrument"] = "" if not short or row["citation"].startswith(short) else short
         all_rows.extend(rows)
         classifications = [
             {
@@ -733,7 +748,8 @@ def transparency_context(
         if r["verdict"] == "undetermined"
     ]
     missing_evidence = [e for e in evidence if e["status"] != "present"]
-    crosswalks = _crosswalk_appendices(info.crosswalks or [])
+    crosswalks = _crosswalk_appendices(info.crosswalks or [],
+                                       {j["code"]: j["name"] for j in jurisdictions})
     ctx.update(
         {
             "jurisdictions": jurisdictions,
@@ -779,12 +795,13 @@ def transparency_context(
     return ctx
 
 
-def _crosswalk_appendices(data: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _crosswalk_appendices(data: Sequence[Mapping[str, Any]],
+                          names: Mapping[str, str]) -> list[dict[str, Any]]:
     """Crosswalk rows (compliance.crosswalk.crosswalk_json) as display data for the appendix."""
     appendices = []
     for index, cw in enumerate(data):
         sources = {s["id"]: s.get("title", s["id"]) for s in cw.get("sources", [])}
-        columns = [{"key": k, "title": f["title"].split(":")[0]}
+        columns = [{"key": k, "title": f["title"].split(":")[0].split(" (")[0]}
                    for k, f in cw.get("frameworks", {}).items()]
         rows = []
         for row in cw.get("rows", []):
@@ -800,21 +817,24 @@ def _crosswalk_appendices(data: Sequence[Mapping[str, Any]]) -> list[dict[str, A
                     [f"{m['id']} — {m['title']}" for m in row.get("mappings", {}).get(c["key"], [])]
                     for c in columns
                 ],
-                "origin": "Project's own mapping" if own else
-                          f"Published: {sources.get(row.get('source_ref'), row.get('source_ref'))}",
+                "origin": "Project's own mapping" if own else "Published crosswalk",
+                "origin_source": "" if own else sources.get(row.get("source_ref"), row.get("source_ref")),
                 "own": own,
                 "support": [
-                    " ↔ ".join(
-                        [str(v) if isinstance(v, str) else ", ".join(v)
-                         for k, v in sup.items() if k != "source"]
-                    ) + f" ({sources.get(sup['source'], sup['source'])})"
-                    for sup in row.get("published_support", [])
+                    {"source": sources.get(src, src),
+                     "pairs": "; ".join(
+                         " ↔ ".join(v if isinstance(v, str) else ", ".join(v)
+                                    for k, v in sup.items() if k != "source")
+                         for sup in row.get("published_support", []) if sup["source"] == src)}
+                    for src in dict.fromkeys(
+                        sup["source"] for sup in row.get("published_support", []))
                 ],
                 "note": row.get("note") or "",
             })
         appendices.append({
             "anchor": f"crosswalk-{index + 1}",
-            "heading": f"Appendix {chr(ord('A') + index)}: crosswalk — {cw['title']}",
+            "heading": f"Appendix {chr(ord('A') + index)}: crosswalk of the "
+                       f"{names.get(cw.get('jurisdiction', ''), cw.get('jurisdiction', ''))} obligations",
             "title": cw["title"],
             "disclaimer": cw.get("disclaimer", ""),
             "columns": columns,

@@ -36,6 +36,9 @@ class DocumentSpec:
     """Legal basis printed on the cover (display only)."""
     always: bool = False
     """Built whatever the obligations say (the transparency report)."""
+    jurisdiction: str | None = None
+    """Code of the jurisdiction whose law calls for the document (``None``: any). A document of a
+    jurisdiction the assessment does not cover is left out of the pack's list altogether."""
 
 
 TRANSPARENCY_REPORT = DocumentSpec(
@@ -57,6 +60,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="annex-iv-technical-documentation",
         scope="system",
         basis="Art. 11(1) and Annex IV",
+        jurisdiction="eu",
     ),
     DocumentSpec(
         key="annex_v",
@@ -65,6 +69,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="annex-v-declaration-of-conformity",
         scope="system",
         basis="Art. 47 and Annex V",
+        jurisdiction="eu",
     ),
     DocumentSpec(
         key="fria",
@@ -73,6 +78,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="fria",
         scope="system",
         basis="Art. 27(1)(a)-(f)",
+        jurisdiction="eu",
     ),
     DocumentSpec(
         key="annex_xi",
@@ -81,6 +87,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="annex-xi-model-documentation",
         scope="model",
         basis="Art. 53(1)(a) and Annex XI; GPAI Code of Practice, Model Documentation Form",
+        jurisdiction="eu",
     ),
     DocumentSpec(
         key="annex_xii",
@@ -89,6 +96,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="annex-xii-downstream-information",
         scope="model",
         basis="Art. 53(1)(b) and Annex XII",
+        jurisdiction="eu",
     ),
     DocumentSpec(
         key="incident_log",
@@ -105,6 +113,52 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="training-content-summary",
         scope="model",
         basis="Art. 53(1)(d); AI Office template, C(2025) 5235 final",
+        jurisdiction="eu",
+    ),
+    DocumentSpec(
+        key="ca_frontier_ai_framework",
+        title="Frontier AI framework",
+        template="us_ca/sb53/frontier_ai_framework.html.j2",
+        filename="ca-frontier-ai-framework",
+        scope="system",
+        basis="Cal. Bus. & Prof. Code § 22757.12(a), (b) and (f) (SB 53)",
+        jurisdiction="us_ca",
+    ),
+    DocumentSpec(
+        key="ca_transparency_report",
+        title="Frontier model transparency report",
+        template="us_ca/sb53/transparency_report.html.j2",
+        filename="ca-frontier-model-transparency-report",
+        scope="model",
+        basis="Cal. Bus. & Prof. Code § 22757.12(c) and (f) (SB 53)",
+        jurisdiction="us_ca",
+    ),
+    DocumentSpec(
+        key="ca_training_data_documentation",
+        title="Training data documentation of a generative AI system",
+        template="us_ca/ab2013/training_data_documentation.html.j2",
+        filename="ca-training-data-documentation",
+        scope="system",
+        basis="Cal. Civ. Code § 3111 (AB 2013)",
+        jurisdiction="us_ca",
+    ),
+    DocumentSpec(
+        key="kr_labelling_notice",
+        title="AI notice and labelling statement (Korea)",
+        template="kr/ai_basic_act/labelling_notice.html.j2",
+        filename="kr-ai-labelling-notice",
+        scope="system",
+        basis="AI Basic Act Art. 31(1)-(3); Enforcement Decree Art. 23",
+        jurisdiction="kr",
+    ),
+    DocumentSpec(
+        key="cn_labelling_notice",
+        title="AI-generated content labelling statement (China)",
+        template="cn/labelling_measures/labelling_notice.html.j2",
+        filename="cn-ai-content-labelling-notice",
+        scope="system",
+        basis="Labelling Measures Arts 4, 5 and 8; GB 45438-2025; Interim Measures Art. 12",
+        jurisdiction="cn",
     ),
 )
 
@@ -183,7 +237,10 @@ def decide(
     obligations = all_obligations(assessment)
     decisions: list[Decision] = []
     model_subjects = _subjects(assessment, descriptor_models)
+    assessed = {j.get("code") for j in assessment.get("jurisdictions", [])}
     for spec in DOCUMENTS:
+        if spec.jurisdiction is not None and spec.jurisdiction not in assessed:
+            continue
         subjects = ["system"] if spec.scope == "system" else model_subjects
         if spec.scope == "model" and not subjects:
             decisions.append(

@@ -41,7 +41,7 @@ class RefusedURL(ValueError):
     """A resource outside the template directories was requested."""
 
 
-class SafeFetcher(URLFetcher):
+class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
     """Serves files under ``roots`` only; an override in an earlier root shadows later ones.
 
     ``roots[-1]`` is the bundled template directory, which is also the base URL of every
@@ -156,4 +156,5 @@ def render_pdf(
 
 def render_bare(html: str, base_url: str) -> bytes:
     """Plain WeasyPrint render with default options (benchmark baseline only)."""
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+    return pdf

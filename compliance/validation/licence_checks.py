@@ -59,7 +59,7 @@ class _Run:
 
     # ------------------------------------------------------------------ checks
     def unknown(self, index: int, model: AIModel) -> Iterator[Problem]:
-        spots = []
+        spots: list[tuple[tuple[str | int, ...], str]] = []
         if model.licence:
             spots.append((("models", index, "licence", "id"), model.licence.id))
         if model.base_model and model.base_model.licence:
@@ -108,7 +108,7 @@ class _Run:
                         f"principal place of business in the {excl.region}{cond}",
                         ("end users of a product built on the model are not affected, but an "
                          f"{excl.region}-established provider or deployer needs other terms") if excl.end_users_exempt
-                        else f"obtain other terms or use another model")
+                        else "obtain other terms or use another model")
 
     def derivative(self, index: int, model: AIModel) -> Iterator[Problem]:
         if not (model.base_model and model.base_model.licence and model.licence):

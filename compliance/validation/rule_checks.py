@@ -23,6 +23,7 @@ def _subjects(rule: Rule, facts: dict[str, Any]) -> Iterable[tuple[dict[str, Any
     if rule.scope is Scope.system:
         yield {}, ()
         return
+    base: tuple[str, ...]
     if rule.scope is Scope.model:
         items, base, name = facts.get("models") or [], ("models",), "model"
     else:

@@ -8,6 +8,7 @@ import typing
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..problems import Problem, Severity, dotted
 from ..yamlio import Located
@@ -52,7 +53,7 @@ def _allowed_values(ctx: dict[str, Any] | None) -> str | None:
     return str(expected) if expected else None
 
 
-def _message(err: dict[str, Any], model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str, str | None]:
+def _message(err: ErrorDetails, model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str, str | None]:
     kind = err["type"]
     if not path:
         name = "document"

@@ -64,7 +64,7 @@ def unique_ids(inp: CheckInput) -> Iterator[Problem]:
         seen: dict[str, int] = {}
         for index, ident in enumerate(ids):
             if ident in seen:
-                path = (*where.split("."), index, "id")
+                path: tuple[str | int, ...] = (*where.split("."), index, "id")
                 yield _problem(
                     inp, path, Severity.error, "unique-ids",
                     f"id {ident!r} is used twice (first at entry {seen[ident] + 1})",
