@@ -30,6 +30,7 @@ class Row:
     undetermined: int = 0
     errors: int = 0
     overdue_incidents: int | None = None
+    register_problem: str | None = None
 
 
 def find_descriptors(root: Path) -> list[Path]:
@@ -53,13 +54,15 @@ def find_descriptors(root: Path) -> list[Path]:
 
 
 _BOOK: Any = None
+_RULES_ROOT = Path()
 
 
 def _init(rules_root: str) -> None:
-    global _BOOK
+    global _BOOK, _RULES_ROOT
     from .rulebook import load_rulebook
 
     _BOOK = load_rulebook(Path(rules_root))
+    _RULES_ROOT = Path(rules_root)
 
 
 def _row(args: tuple[str, str]) -> Row:
@@ -95,22 +98,34 @@ def _row(args: tuple[str, str]) -> Row:
             elif o.verdict is Verdict.undetermined:
                 row.undetermined += 1
     row.next_date = min(upcoming_dates) if upcoming_dates else None
-    row.overdue_incidents = _overdue(d, Path(file), as_of)
+    row.overdue_incidents, row.register_problem = _overdue(d, Path(file), report, _RULES_ROOT, as_of)
     return row
 
 
-def _overdue(descriptor: Any, path: Path, as_of: dt.date) -> int | None:
-    """Overdue incident reports, when the incident register module is available."""
+def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
+             as_of: dt.date) -> tuple[int | None, str | None]:
+    """Overdue incident reports at the end of the as-of day, and a register problem if any
+    (a register that fails verification is reported, never counted as zero)."""
     if descriptor.incidents is None:
-        return None
+        return None, None
+    from .incidents.check import check
+    from .incidents.clockbook import load_clocks
+    from .incidents.register import RegisterError, load, verify
+
+    register_path = path.parent / descriptor.incidents.path
+    if not register_path.is_file():
+        return None, "register file missing"
+    verification = verify(register_path)
+    if not verification.ok:
+        where = verification.problem.line if verification.problem else "?"
+        return None, f"register fails verification (line {where})"
+    instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
     try:
-        from .incidents import overdue_count  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return int(overdue_count(descriptor, path, as_of))
-    except Exception:  # noqa: BLE001 - a broken register shows as unknown here; `incident check` reports it
-        return None
+        result = check(descriptor, load(register_path), assessment, load_clocks(rules_root), instant,
+                       descriptor.incidents.path)
+    except RegisterError as exc:
+        return None, exc.message
+    return len({incident for incident, _clock, _step in result.overdue}), None
 
 
 def collect(root: Path, rules_root: Path, as_of: dt.date, jobs: int | None = None) -> list[Row]:
@@ -146,7 +161,8 @@ def _cells(r: Row) -> Iterator[str]:
     yield str(r.in_force) if r.valid else "-"
     yield (f"{r.upcoming} (next {r.next_date})" if r.next_date else str(r.upcoming)) if r.valid else "-"
     yield str(r.undetermined) if r.valid else "-"
-    yield "-" if r.overdue_incidents is None else str(r.overdue_incidents)
+    yield (f"! {r.register_problem}" if r.register_problem
+           else "-" if r.overdue_incidents is None else str(r.overdue_incidents))
     yield r.file
 
 

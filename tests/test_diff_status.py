@@ -92,3 +92,28 @@ def test_status_parallel_equals_serial() -> None:
     serial = run("status", "examples", "--as-of", "2026-11-25", "--format", "json", "--jobs", "1").stdout
     parallel = run("status", "examples", "--as-of", "2026-11-25", "--format", "json", "--jobs", "2").stdout
     assert serial == parallel and serial
+
+
+def test_status_counts_overdue_reports_and_flags_a_broken_register(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    shutil.copytree(ROOT / "examples" / "evidence", fleet / "evidence")
+    text = (ROOT / "examples" / "recruitment-screening-provider.yaml").read_text("utf-8")
+    # on the market after the Annex III date, so Art. 73 runs for an incident in 2028
+    text = text.replace("planned_eu_placement: 2028-03-01", "eu_placed_on_market: 2028-01-10")
+    assert "eu_placed_on_market: 2028-01-10" in text
+    target = fleet / "ai-system.yaml"
+    target.write_text(text, "utf-8")
+    (fleet / "evidence" / "recruitment-screening-provider" / "incidents.jsonl").unlink()
+    added = run("incident", "add", str(target), "--id", "INC-1", "--title", "wrong rejections",
+                "--serious", "--harm", "c", "--no-death", "--not-widespread",
+                "--aware-at", "2028-02-01T09:00:00+01:00")
+    assert added.returncode == 0, added.stdout + added.stderr
+    data = json.loads(run("status", str(fleet), "--as-of", "2028-03-01", "--format", "json").stdout)
+    (row,) = data["systems"]
+    assert row["overdue_incidents"] == 1 and row["register_problem"] is None
+    register = fleet / "evidence" / "recruitment-screening-provider" / "incidents.jsonl"
+    register.write_text(register.read_text("utf-8").replace("wrong rejections", "right rejections"), "utf-8")
+    data = json.loads(run("status", str(fleet), "--as-of", "2028-03-01", "--format", "json").stdout)
+    assert data["systems"][0]["overdue_incidents"] is None
+    assert "fails verification" in data["systems"][0]["register_problem"]
