@@ -30,13 +30,7 @@ def _peak_mib(who: int) -> float:
 
 
 def bench_examples(examples: list[Path], repeat: int) -> None:
-    from compliance.pack import (
-        PackInfo,
-        assess_descriptor,
-        build_pack,
-        load_descriptor,
-        render_documents,
-    )
+    from compliance.pack import build_pack, prepare_documents
     from compliance.render.environment import template_dirs
     from compliance.render.pdf import render_bare
 
@@ -55,10 +49,8 @@ def bench_examples(examples: list[Path], repeat: int) -> None:
 
                 manifest = json.loads((path / "manifest.json").read_text())
                 pages = sum(f.get("pages", 0) for f in manifest["files"])
-                descriptor = load_descriptor(example)
-                info = PackInfo(AS_OF, "0" * 64, example.name, example.parent, "bench", "bench")
-                _, docs = render_documents(
-                    descriptor, assess_descriptor(descriptor, AS_OF), info, None)
+                # exactly the HTML the pack rendered
+                _, _, _, _, docs = prepare_documents(example, AS_OF)
                 started = time.perf_counter()
                 for doc in docs:
                     render_bare(doc.html, base_url)

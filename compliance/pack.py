@@ -283,24 +283,16 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
         tmp.rename(target)
 
 
-def build_pack(
+def prepare_documents(
     descriptor_path: Path,
-    out_dir: Path,
     as_of: dt.date,
-    formats: set[str] | frozenset[str] = frozenset({"pdf"}),
     templates_dir: Path | None = None,
     *,
     assessment: Mapping[str, Any] | None = None,
     rules_dir: Path | None = None,
-) -> Path:
-    """Build the audit pack for one descriptor under ``out_dir/<system id>``; return its path.
-
-    ``assessment`` lets callers (tests, benchmarks) pass an engine result; normally the engine
-    is run here.
-    """
-    unknown = set(formats) - FORMATS
-    if unknown or not formats:
-        raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
+) -> tuple[Descriptor, Mapping[str, Any], PackInfo, list[Decision], list[RenderedDocument]]:
+    """Everything before the PDF renders: the assessment, the pack facts and each document's
+    HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison)."""
     raw = descriptor_path.read_bytes()
     descriptor = load_descriptor(descriptor_path)
     if assessment is None:
@@ -320,10 +312,35 @@ def build_pack(
         crosswalks=crosswalk_data(assessment, rules_dir),
         instruments=instrument_names(assessment, rules_dir),
     )
-    obligations_json = _json_bytes(assessment)
     decisions, rendered = render_documents(
         descriptor, assessment, info, templates_dir, inline_css=False
     )
+
+    return descriptor, assessment, info, decisions, rendered
+
+
+def build_pack(
+    descriptor_path: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    formats: set[str] | frozenset[str] = frozenset({"pdf"}),
+    templates_dir: Path | None = None,
+    *,
+    assessment: Mapping[str, Any] | None = None,
+    rules_dir: Path | None = None,
+) -> Path:
+    """Build the audit pack for one descriptor under ``out_dir/<system id>``; return its path.
+
+    ``assessment`` lets callers (tests, benchmarks) pass an engine result; normally the engine
+    is run here.
+    """
+    unknown = set(formats) - FORMATS
+    if unknown or not formats:
+        raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
+    raw = descriptor_path.read_bytes()
+    descriptor, assessment, info, decisions, rendered = prepare_documents(
+        descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir)
+    obligations_json = _json_bytes(assessment)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / descriptor.system.id
