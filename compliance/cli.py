@@ -161,14 +161,9 @@ def init(profile: str, output: Path, force: bool) -> None:
 
 
 def _load_valid(path: Path) -> Any:
-    from .validation import load_descriptor_file
+    from .validation import load_valid_descriptor
 
-    result = load_descriptor_file(path)
-    if result.errors or result.descriptor is None:
-        lines = "\n".join(p.format() for p in result.errors)
-        raise ComplianceError(f"{path} is not a valid descriptor:\n{lines}",
-                              f"run: compliance validate {path}")
-    return result.descriptor
+    return load_valid_descriptor(path)
 
 
 def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,

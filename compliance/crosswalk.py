@@ -9,12 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from .errors import RuleDataError
+from .datafile import parse_data_file
 from .models.crosswalk import Crosswalk, Row
-from .validation.schema_errors import problems_from
-from .yamlio import YamlError, load_bytes
 
 if TYPE_CHECKING:
     from .engine.results import Assessment
@@ -28,15 +24,7 @@ def crosswalk_files(root: Path) -> list[Path]:
 
 def load_crosswalk(path: Path) -> Crosswalk:
     """Parse and validate one crosswalk file; RuleDataError with a located message on defects."""
-    shown = str(path)
-    try:
-        located = load_bytes(path.read_bytes())
-        return Crosswalk.model_validate(located.data)
-    except YamlError as exc:
-        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
-    except ValidationError as exc:
-        problems = problems_from(exc, located, Crosswalk, shown)
-        raise RuleDataError("\n".join(p.format() for p in problems)) from None
+    return parse_data_file(path, Crosswalk)
 
 
 def load_crosswalks(root: Path) -> dict[str, Crosswalk]:

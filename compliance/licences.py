@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from .datafile import parse_data_file
 from .errors import RuleDataError
 from .models.licence import LicenceEntry
-from .validation.schema_errors import problems_from
-from .yamlio import YamlError, load_bytes
 
 CATALOGUE_FOLDER = "_licences"
 # Hub values that name no particular licence and so never identify an entry.
@@ -56,15 +53,7 @@ def catalogue_files(root: Path) -> list[Path]:
 
 
 def _parse(path: Path, root: Path) -> LicenceEntry:
-    shown = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
-    try:
-        located = load_bytes(path.read_bytes())
-        return LicenceEntry.model_validate(located.data)
-    except YamlError as exc:
-        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
-    except ValidationError as exc:
-        problems = problems_from(exc, located, LicenceEntry, shown)
-        raise RuleDataError("\n".join(p.format() for p in problems)) from None
+    return parse_data_file(path, LicenceEntry, root)
 
 
 def load_catalogue(root: Path) -> Catalogue:

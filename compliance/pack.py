@@ -65,15 +65,14 @@ def _tool_version() -> str:
 
 
 def load_descriptor(path: Path) -> Descriptor:
-    """Load and validate a descriptor; invalid input raises :class:`PackError`."""
-    from compliance.validation import load_descriptor_file
+    """Load and validate a descriptor; invalid input raises :class:`PackError` (exit 1)."""
+    from compliance.errors import InputError
+    from compliance.validation import load_valid_descriptor
 
-    result = load_descriptor_file(path)
-    if result.errors or result.descriptor is None:
-        lines = "\n".join(p.format() for p in result.errors)
-        raise PackError(f"{path} is not a valid descriptor:\n{lines}",
-                        f"run: compliance validate {path}")
-    return result.descriptor
+    try:
+        return load_valid_descriptor(path)
+    except InputError as exc:
+        raise PackError(exc.message, exc.hint) from None
 
 
 def assess_descriptor(

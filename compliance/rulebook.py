@@ -7,14 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import ValidationError
-
+from .datafile import parse_data_file
 from .errors import RuleDataError
 from .models.rule import Jurisdiction, Kind, Rule
-from .problems import Problem
-from .validation.schema_errors import problems_from
-from .yamlio import YamlError, load_bytes, load_plain
 
 if TYPE_CHECKING:
     from .licences import Catalogue
@@ -62,22 +57,8 @@ def rule_id(root: Path, path: Path) -> str:
 
 def _parse(path: Path, model: type[Rule] | type[Jurisdiction], root: Path, *,
            strict: bool = True) -> Rule | Jurisdiction:
-    """Parse one rule-data file. ``strict=False`` uses the fast loader and re-parses strictly
-    only to locate an error."""
-    if not strict:
-        try:
-            return model.model_validate(load_plain(path.read_bytes()))
-        except (yaml.YAMLError, YamlError, ValidationError):
-            pass  # fall through: the strict parse below explains the problem with its location
-    shown = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
-    try:
-        located = load_bytes(path.read_bytes())
-        return model.model_validate(located.data)
-    except YamlError as exc:
-        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
-    except ValidationError as exc:
-        problems: list[Problem] = problems_from(exc, located, model, shown)
-        raise RuleDataError("\n".join(p.format() for p in problems)) from None
+    """Parse one rule-data file (see :func:`compliance.datafile.parse_data_file`)."""
+    return parse_data_file(path, model, root, strict=strict)
 
 
 def rule_files(root: Path, folders: tuple[str, ...] = RULE_FOLDERS) -> list[Path]:

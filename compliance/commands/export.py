@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from compliance.errors import ComplianceError, UsageError
+from compliance.errors import UsageError
 
 
 def _common(fn: Any) -> Any:
@@ -35,14 +35,9 @@ def export_group() -> None:
 
 
 def _load(path: Path) -> Any:
-    from compliance.validation import load_descriptor_file
+    from ..validation import load_valid_descriptor
 
-    result = load_descriptor_file(path)
-    if result.errors or result.descriptor is None:
-        lines = "\n".join(p.format() for p in result.errors)
-        raise ComplianceError(f"{path} is not a valid descriptor:\n{lines}",
-                              f"run: compliance validate {path}")
-    return result.descriptor
+    return load_valid_descriptor(path)
 
 
 def _timestamp(as_of: dt.date | None) -> dt.datetime | None:

@@ -10,13 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
+from ..datafile import parse_data_file
 from ..errors import RuleDataError
 from ..models.clock import Clock, StartEvent
 from ..models.rule import All, AnyOf, ClassificationRef, Condition, Kind, Leaf, Not, Some
-from ..validation.schema_errors import problems_from
-from ..yamlio import YamlError, load_bytes
 
 if TYPE_CHECKING:
     from ..rulebook import Rulebook
@@ -46,15 +43,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def parse_clock(path: Path, root: Path) -> Clock:
-    shown = _shown(path, root)
-    try:
-        located = load_bytes(path.read_bytes())
-    except YamlError as exc:
-        raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
-    try:
-        return Clock.model_validate(located.data)
-    except ValidationError as exc:
-        raise RuleDataError("\n".join(p.format() for p in problems_from(exc, located, Clock, shown))) from None
+    return parse_data_file(path, Clock, root)
 
 
 def load_clocks(root: Path) -> Clockbook:

@@ -59,6 +59,17 @@ def parse_descriptor(raw: bytes, file: str, base_dir: Path | None) -> LoadResult
     return result
 
 
+def load_valid_descriptor(path: Path) -> Descriptor:
+    """A valid descriptor, or InputError listing every error with its location (exit 1)."""
+    from ..errors import InputError
+
+    result = load_descriptor_file(path)
+    if result.errors or result.descriptor is None:
+        lines = "\n".join(p.format() for p in result.errors)
+        raise InputError(f"{path} is not a valid descriptor:\n{lines}", f"run: compliance validate {path}")
+    return result.descriptor
+
+
 def load_descriptor_file(path: Path) -> LoadResult:
     """Read and validate a descriptor file. Unreadable files become a problem, not an exception."""
     file = str(path)
