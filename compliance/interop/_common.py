@@ -144,3 +144,14 @@ SOURCE_PREFIX = "compliance:source."
 
 def model_label(model: AIModel) -> str:
     return model.name or model.id
+
+
+def base_model_properties(base: Any) -> list[tuple[str, str]]:
+    """``compliance:*`` properties for the facts of a base model that the formats have no
+    field for (shared by the CycloneDX and SPDX exports)."""
+    props: list[tuple[str, str]] = []
+    if base.training_compute_flop is not None:
+        props.append(("compliance:training_compute.flop", json.dumps(base.training_compute_flop)))
+    if base.systemic_risk is not None:
+        props.append(("compliance:systemic_risk", "true" if base.systemic_risk else "false"))
+    return props

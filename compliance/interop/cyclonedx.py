@@ -26,6 +26,7 @@ from ._common import (
     MODEL_PROPERTY_PATHS,
     SOURCE_PREFIX,
     SOURCE_PROPERTY_PATHS,
+    base_model_properties,
     descriptor_digest,
     document_uuid,
     model_label,
@@ -81,13 +82,7 @@ def _model_component(model: AIModel) -> Any:
             type=ExternalReferenceType.DOCUMENTATION, url=XsUri(model.documentation_url)))
     base = model.base_model
     if base is not None:
-        base_props: list[tuple[str, str]] = []
-        if base.training_compute_flop is not None:
-            base_props.append(("compliance:training_compute.flop",
-                               json.dumps(base.training_compute_flop)))
-        if base.systemic_risk is not None:
-            base_props.append(("compliance:systemic_risk", "true" if base.systemic_risk
-                               else "false"))
+        base_props = base_model_properties(base)
         ancestor = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
             name=base.id,

@@ -28,6 +28,7 @@ from ._common import (
     MODEL_PROPERTY_PATHS,
     SOURCE_PREFIX,
     SOURCE_PROPERTY_PATHS,
+    base_model_properties,
     descriptor_digest,
     document_uuid,
     iso_utc,
@@ -202,13 +203,7 @@ class _Builder:
         self.relate(model_id, "trainedOn", datasets)
         base = model.base_model
         if base is not None:
-            base_props: list[tuple[str, str]] = []
-            if base.training_compute_flop is not None:
-                base_props.append(("compliance:training_compute.flop",
-                                   json.dumps(base.training_compute_flop)))
-            if base.systemic_risk is not None:
-                base_props.append(("compliance:systemic_risk",
-                                   "true" if base.systemic_risk else "false"))
+            base_props = base_model_properties(base)
             base_id = self.element({
                 "type": "ai_AIPackage",
                 "spdxId": self.iri("base-model", model.id),
