@@ -46,11 +46,27 @@ def parse_clock(path: Path, root: Path) -> Clock:
     return parse_data_file(path, Clock, root)
 
 
+_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], Clockbook]] = {}
+
+
 def load_clocks(root: Path) -> Clockbook:
-    """Every clock below ``root``. Raises RuleDataError on a defective file."""
+    """Every clock below ``root`` (parsed once per process while the files are unchanged).
+    Raises RuleDataError on a defective file."""
+    files = clock_files(root)
+    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    key = str(root.resolve())
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    book = _load_clocks(root, files)
+    _CACHE[key] = (signature, book)
+    return book
+
+
+def _load_clocks(root: Path, files: list[Path]) -> Clockbook:
     book = Clockbook(root)
     digest = hashlib.sha256()
-    for path in clock_files(root):
+    for path in files:
         parts = path.relative_to(root).parts
         ident = ".".join([parts[0], parts[1], path.stem])
         book.clocks[ident] = LoadedClock(ident, parts[0], parse_clock(path, root), path)
