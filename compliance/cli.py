@@ -181,11 +181,9 @@ def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,
     day = resolve_as_of(as_of)
     if jurisdiction:
         return assess(descriptor, book, day, list(jurisdiction))
-    from .engine.evaluator import select_jurisdictions
+    from .engine.evaluator import assess_selected
 
-    selection = select_jurisdictions(descriptor, book, day)
-    chosen = [s.code for s in selection if s.selected]
-    return assess(descriptor, book, day, chosen, selection=selection)
+    return assess_selected(descriptor, book, day)
 
 
 @cli.command()

@@ -79,30 +79,28 @@ def assess_descriptor(
     descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None = None
 ) -> dict[str, Any]:
     """Run the obligations engine and return its JSON form (``obligations.json``)."""
-    from compliance.engine import assess
-    from compliance.engine.evaluator import select_jurisdictions
+    return dict(_assessment(descriptor, as_of, rules_dir).to_json())
+
+
+def _assessment(descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None) -> Any:
+    from compliance.engine.evaluator import assess_selected
     from compliance.paths import rules_dir as default_rules
     from compliance.rulebook import load_rulebook
 
-    book = load_rulebook(rules_dir or default_rules())
-    selection = select_jurisdictions(descriptor, book, as_of)
-    chosen = [s.code for s in selection if s.selected]
-    return dict(assess(descriptor, book, as_of, chosen, selection=selection).to_json())
+    return assess_selected(descriptor, load_rulebook(rules_dir or default_rules()), as_of)
 
 
 def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
-                  rules_dir: Path | None = None) -> dict[str, Any]:
+                  rules_dir: Path | None = None, assessment: Any = None) -> dict[str, Any]:
     """The incident register's verification and every reporting clock, for the incident log.
+    ``assessment`` is the engine result the pack already has (computed here if not given).
     Never raises on a bad register: a failed verification is shown in the document."""
     if descriptor.incidents is None:
         return {"stated": False}
-    from compliance.engine import assess
-    from compliance.engine.evaluator import select_jurisdictions
     from compliance.incidents.check import _incident_json, check
     from compliance.incidents.clockbook import load_clocks
     from compliance.incidents.register import RegisterError, load, verify
     from compliance.paths import rules_dir as default_rules
-    from compliance.rulebook import load_rulebook
 
     relative = descriptor.incidents.path
     path = descriptor_path.parent / relative
@@ -116,9 +114,8 @@ def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
     if not verification.ok:
         return data
     root = rules_dir or default_rules()
-    book = load_rulebook(root)
-    selection = select_jurisdictions(descriptor, book, as_of)
-    assessment = assess(descriptor, book, as_of, [x.code for x in selection if x.selected], selection=selection)
+    if assessment is None:
+        assessment = _assessment(descriptor, as_of, rules_dir)
     instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
     try:
         result = check(descriptor, load(path), assessment, load_clocks(root), instant, relative)
@@ -294,8 +291,10 @@ def prepare_documents(
     HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison)."""
     raw = descriptor_path.read_bytes()
     descriptor = load_descriptor(descriptor_path)
+    engine_result = None
     if assessment is None:
-        assessment = assess_descriptor(descriptor, as_of, rules_dir)
+        engine_result = _assessment(descriptor, as_of, rules_dir)
+        assessment = dict(engine_result.to_json())
     info = PackInfo(
         as_of=as_of,
         descriptor_sha256=hashlib.sha256(raw).hexdigest(),
@@ -307,7 +306,7 @@ def prepare_documents(
             j["disclaimer"] for j in assessment.get("jurisdictions", []) if j.get("disclaimer")
         ) or None,
         openness=openness_data(descriptor, rules_dir),
-        incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir),
+        incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir, engine_result),
         crosswalks=crosswalk_data(assessment, rules_dir),
         instruments=instrument_names(assessment, rules_dir),
     )

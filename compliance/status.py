@@ -66,8 +66,7 @@ def _init(rules_root: str) -> None:
 
 
 def _row(args: tuple[str, str]) -> Row:
-    from .engine import assess
-    from .engine.evaluator import select_jurisdictions
+    from .engine.evaluator import assess_selected
     from .engine.results import Verdict
     from .validation import load_descriptor_file
 
@@ -77,8 +76,7 @@ def _row(args: tuple[str, str]) -> Row:
     if loaded.errors or loaded.descriptor is None:
         return Row(file, False, errors=len(loaded.errors))
     d = loaded.descriptor
-    selection = select_jurisdictions(d, _BOOK, as_of)
-    report = assess(d, _BOOK, as_of, [s.code for s in selection if s.selected])
+    report = assess_selected(d, _BOOK, as_of)
     row = Row(file, True, d.system.id, d.system.name)
     upcoming_dates = []
     for j in report.jurisdictions:

@@ -78,14 +78,11 @@ def _clockbook(rules_dir: Path | None) -> Any:
 
 
 def _assessment(descriptor: Any, rules_dir: Path | None, day: dt.date) -> Any:
-    from compliance.engine import assess
-    from compliance.engine.evaluator import select_jurisdictions
+    from compliance.engine.evaluator import assess_selected
     from compliance.paths import rules_dir as default_rules
     from compliance.rulebook import load_rulebook
 
-    book = load_rulebook(rules_dir or default_rules())
-    selection = select_jurisdictions(descriptor, book, day)
-    return assess(descriptor, book, day, [s.code for s in selection if s.selected], selection=selection)
+    return assess_selected(descriptor, load_rulebook(rules_dir or default_rules()), day)
 
 
 def _dump(data: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from ..errors import RuleDataError
 from ..facts import fact_view
 from ..models.descriptor import Descriptor
-from ..models.rule import Arm, Kind, Rule, Scope
+from ..models.rule import Arm, Kind, Scope
 from ..rulebook import LoadedRule, Rulebook
 from .conditions import Context, Outcome, Step, Truth, evaluate, scoped_context
 from .results import (
@@ -301,6 +301,12 @@ def select_jurisdictions(descriptor: Descriptor, book: Rulebook, as_of: dt.date)
     return out
 
 
+def assess_selected(descriptor: Descriptor, book: Rulebook, as_of: dt.date) -> Assessment:
+    """Assess the jurisdictions the descriptor's markets select, recording why."""
+    selection = select_jurisdictions(descriptor, book, as_of)
+    return assess(descriptor, book, as_of, [s.code for s in selection if s.selected], selection=selection)
+
+
 def assess(
     descriptor: Descriptor,
     book: Rulebook,
@@ -339,4 +345,4 @@ def assess(
                       selection=tuple((s.code, s.selected, s.reason) for s in selection or ()))
 
 
-__all__ = ["assess", "timing", "Rule"]
+__all__ = ["assess", "assess_selected", "select_jurisdictions", "timing"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..datafile import parse_data_file
 from ..errors import RuleDataError
 from ..models.clock import Clock, StartEvent
-from ..models.rule import All, AnyOf, ClassificationRef, Condition, Kind, Leaf, Not, Some
+from ..models.rule import ClassificationRef, Condition, Kind, Leaf, Some
 
 if TYPE_CHECKING:
     from ..rulebook import Rulebook
@@ -78,22 +78,6 @@ def _load_clocks(root: Path, files: list[Path]) -> Clockbook:
 # --------------------------------------------------------------------------- lint
 
 
-def _nodes(condition: Condition | None) -> Iterator[Condition]:
-    if condition is None:
-        return
-    yield condition
-    if isinstance(condition, All):
-        for c in condition.all:
-            yield from _nodes(c)
-    elif isinstance(condition, AnyOf):
-        for c in condition.any:
-            yield from _nodes(c)
-    elif isinstance(condition, Not):
-        yield from _nodes(condition.not_)
-    elif isinstance(condition, Some):
-        yield from _nodes(condition.where)
-
-
 def _conditions(clock: Clock) -> Iterator[Condition]:
     if clock.when is not None:
         yield clock.when
@@ -119,7 +103,7 @@ def _fact_ok(path: str, inside_some: bool) -> bool:
 
 def lint_clocks(book: Rulebook) -> Iterator[str]:
     """Yield findings for every clock file below the rule book's root."""
-    from ..lint import PINPOINT
+    from ..lint import PINPOINT, _walk
 
     root = book.root
     for path in clock_files(root):
@@ -158,7 +142,7 @@ def lint_clocks(book: Rulebook) -> Iterator[str]:
             if not PINPOINT.match(citation.pinpoint):
                 yield f"{shown}: pinpoint {citation.pinpoint!r} is not canonical (e.g. 'Art. 73(2)')"
         for condition in _conditions(clock):
-            for node in _nodes(condition):
+            for node, _scope in _walk(condition, {}):
                 if isinstance(node, Leaf):
                     for fact in [node.fact, getattr(node.operand, "fact", None)]:
                         if fact and not _fact_ok(fact, True):
