@@ -638,7 +638,9 @@ def _verdict_order(row: Mapping[str, Any]) -> int:
     return _VERDICT_ORDER.get(row.get("verdict", "undetermined"), 3)
 
 
-DISCLOSURES_TAG = "transparency_report.disclosures"
+# a rule-data tag naming a section of the report, not a document: the report does not itself
+# discharge these duties, it only lists them
+DISCLOSURES_TAG = "disclosure_register"
 
 
 def transparency_context(
@@ -703,7 +705,7 @@ def transparency_context(
         (r for r in all_rows if r["verdict"] == "applies" and r["status"] == "Upcoming"),
         key=lambda r: r["applies_from"],
     )
-    # disclosure and labelling duties: the rule data tags them (transparency_report.disclosures)
+    # disclosure and labelling duties: the rule data tags them (disclosure_register)
     disclosures = [r for r in all_rows
                    if any(tag_matches(t, DISCLOSURES_TAG) for t in r.get("documents", []))]
     features = _plain(descriptor.system.features) if descriptor.system.features else {}
