@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .commands import LazyGroup
-from .errors import ComplianceError, ExitCode, UsageError
+from .errors import ComplianceError, ExitCode, InputError, UsageError
 
 NOT_LEGAL_ADVICE = "compliance is not legal advice: it applies rule data to the facts you state."
 
@@ -71,8 +71,20 @@ def cli() -> None:
 # --------------------------------------------------------------------------- validate
 
 
+STDIN = Path("-")
+
+
+def read_stdin_descriptor() -> tuple[bytes, str]:
+    """The descriptor piped on standard input (``-``), read up to the size limit plus one byte
+    (so an endless stream is refused, not buffered)."""
+    from .yamlio import MAX_BYTES
+
+    return sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"
+
+
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -83,9 +95,10 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary line.")
 def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: bool,
              as_of: dt.date | None, rules_dir: Path | None, quiet: bool) -> None:
-    """Validate descriptor FILES: YAML, schema, then named checks.
+    """Validate descriptor FILES (``-`` reads standard input): YAML, schema, then named checks.
 
-    Exit 0 when all are valid, 1 when any has an error (or a warning with --strict).
+    Exit 0 when all are valid, 1 when any has an error (or a warning with --strict), 2 when a
+    file cannot be read.
     """
     from .paths import rules_dir as default_rules
     from .reporting import render_validation
@@ -96,6 +109,7 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
         load_licence_catalogue,
         load_obligation_ids,
         load_rule_checks,
+        parse_descriptor,
     )
 
     root = rules_dir or default_rules()
@@ -105,14 +119,19 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
     day = resolve_as_of(as_of)
     results = []
     for path in files:
-        result = load_descriptor_file(path)
+        if path == STDIN:
+            raw, shown = read_stdin_descriptor()
+            result = parse_descriptor(raw, shown, Path.cwd())
+        else:
+            result = load_descriptor_file(path)
         add_rule_checks(result, checks, day, known)
         add_licence_checks(result, licences)
         result.descriptor, result.located = None, None  # keep only the problems: flat memory
         results.append(result)
     click.echo(render_validation(results, fmt, strict=strict, quiet=quiet), nl=False)
+    unreadable = any(p.check == "io" for r in results for p in r.problems)
     failed = any(r.errors or (strict and r.warnings) for r in results)
-    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+    sys.exit(ExitCode.USAGE if unreadable else ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 # --------------------------------------------------------------------------- schema, init
@@ -161,9 +180,18 @@ def init(profile: str, output: Path, force: bool) -> None:
 
 
 def _load_valid(path: Path) -> Any:
-    from .validation import load_valid_descriptor
+    """A valid descriptor from a file or, for ``-``, standard input; InputError otherwise."""
+    from .validation import load_valid_descriptor, parse_descriptor
 
-    return load_valid_descriptor(path)
+    if path != STDIN:
+        return load_valid_descriptor(path)
+    raw, shown = read_stdin_descriptor()
+    result = parse_descriptor(raw, shown, Path.cwd())
+    if result.errors or result.descriptor is None:
+        lines = "\n".join(p.format() for p in result.errors)
+        raise InputError(f"{shown} is not a valid descriptor:\n{lines}",
+                         "run: compliance validate - < FILE")
+    return result.descriptor
 
 
 def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,
@@ -187,7 +215,7 @@ def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True, allow_dash=True))
 @as_of_option
 @click.option("--jurisdiction", "jurisdiction", multiple=True, help="Only this jurisdiction (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -196,7 +224,8 @@ def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,
 @rules_option
 def obligations(file: Path, as_of: dt.date | None, jurisdiction: tuple[str, ...], fmt: str,
                 show_all: bool, ids: bool, rules_dir: Path | None) -> None:
-    """List the obligations that apply to the system in FILE, when, and why."""
+    """List the obligations that apply to the system in FILE (``-``: standard input), when, and
+    why."""
     from .reporting import render_assessment_text, to_json_text
 
     assessment = _assess(file, as_of, rules_dir, jurisdiction)
@@ -207,16 +236,23 @@ def obligations(file: Path, as_of: dt.date | None, jurisdiction: tuple[str, ...]
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True, allow_dash=True))
 @click.argument("obligation_id")
 @as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rules_option
-def explain(file: Path, obligation_id: str, as_of: dt.date | None, rules_dir: Path | None) -> None:
-    """Show the path from stated facts through classifications to OBLIGATION_ID."""
-    from .explain import explain_text
+def explain(file: Path, obligation_id: str, as_of: dt.date | None, fmt: str,
+            rules_dir: Path | None) -> None:
+    """Show the path from stated facts through classifications to OBLIGATION_ID (an id, a rule
+    id or a unique part of one)."""
+    from .explain import explain_json, explain_text
+    from .reporting import to_json_text
 
     assessment = _assess(file, as_of, rules_dir, ())
-    click.echo(explain_text(assessment, obligation_id), nl=False)
+    if fmt == "json":
+        click.echo(to_json_text(explain_json(assessment, obligation_id)), nl=False)
+    else:
+        click.echo(explain_text(assessment, obligation_id), nl=False)
 
 
 @cli.command()
@@ -225,7 +261,12 @@ def explain(file: Path, obligation_id: str, as_of: dt.date | None, rules_dir: Pa
 @as_of_option
 @rules_option
 def graph(file: Path, fmt: str, as_of: dt.date | None, rules_dir: Path | None) -> None:
-    """Print the evaluated obligations graph (facts → classifications → obligations → documents)."""
+    """Print the evaluated obligations graph (facts → classifications → obligations → documents).
+
+    DOT output is drawn by Graphviz's `dot` (Debian: apt-get install graphviz), e.g.
+    `compliance graph FILE | dot -Tsvg > graph.svg`; node labels are plain text (quotes and
+    backslashes escaped). GraphML opens in yEd or Gephi; JSON is networkx node-link data.
+    """
     from .graph import evaluated_graph, export
 
     assessment = _assess(file, as_of, rules_dir, ())
@@ -241,9 +282,13 @@ def rules() -> None:
 @rules_option
 @click.option("--check", "only", multiple=True, help="Run only this named check (repeatable).")
 @click.option("--list-checks", is_flag=True, help="List the named checks and exit.")
-def rules_lint(rules_dir: Path | None, only: tuple[str, ...], list_checks: bool) -> None:
-    """Check the rule data: schema, references, fact paths, acyclicity, dated arms, citations."""
-    from .lint import LINT_CHECKS, lint
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_lint(rules_dir: Path | None, only: tuple[str, ...], list_checks: bool, fmt: str) -> None:
+    """Check the rule data: schema, references, fact paths, acyclicity, dated arms, citations.
+
+    Exit 0 when every rule passes, 1 on findings, 3 when there is no rule data at all.
+    """
+    from .lint import LINT_CHECKS, lint, lint_findings
     from .paths import rules_dir as default_rules
 
     if list_checks:
@@ -253,6 +298,14 @@ def rules_lint(rules_dir: Path | None, only: tuple[str, ...], list_checks: bool)
     unknown = [c for c in only if c not in LINT_CHECKS]
     if unknown:
         raise UsageError(f"unknown check {', '.join(unknown)}", "see: compliance rules lint --list-checks")
+    if fmt == "json":
+        from .reporting import to_json_text
+
+        pairs, total = lint_findings(rules_dir or default_rules(), list(only) or None)
+        click.echo(to_json_text({"ok": not pairs, "rules": total,
+                                 "findings": [{"check": c, "message": m} for c, m in pairs]}),
+                   nl=False)
+        sys.exit(ExitCode.FINDINGS if pairs else ExitCode.OK)
     findings, count = lint(rules_dir or default_rules(), list(only) or None)
     for finding in findings:
         click.echo(finding)

@@ -10,8 +10,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import RuleDataError
+from .fsutil import InputTooLargeError, read_input
 from .validation.schema_errors import problems_from
-from .yamlio import YamlError, load_bytes, load_plain
+from .yamlio import MAX_BYTES, YamlError, load_bytes, load_plain
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,17 +24,28 @@ def shown_path(path: Path, root: Path | None) -> str:
     return str(path)
 
 
+def read_data_file(path: Path) -> bytes:
+    """The bytes of a rule-data file (at most :data:`~compliance.yamlio.MAX_BYTES`, like a
+    descriptor). A file over the limit is a defect of the rule data (RuleDataError, exit 3); one
+    that is not a regular file or cannot be read, a usage error (exit 2: e.g. a FIFO in the folder
+    given with --rules)."""
+    try:
+        return read_input(path, MAX_BYTES, what="rule data file")
+    except InputTooLargeError as exc:
+        raise RuleDataError(exc.message, exc.hint) from None
+
+
 def parse_data_file(path: Path, model: type[M], root: Path | None = None, *, strict: bool = True) -> M:
     """Validate ``path`` against ``model``. ``strict=False`` takes the fast loader (no
     duplicate-key check) and re-parses strictly only to locate an error."""
     if not strict:
         try:
-            return model.model_validate(load_plain(path.read_bytes()))
+            return model.model_validate(load_plain(read_data_file(path)))
         except (yaml.YAMLError, YamlError, ValidationError):
             pass  # fall through: the strict parse below explains the problem with its location
     shown = shown_path(path, root)
     try:
-        located = load_bytes(path.read_bytes())
+        located = load_bytes(read_data_file(path))
     except YamlError as exc:
         raise RuleDataError(f"{shown}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
     try:

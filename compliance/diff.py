@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine.results import Assessment, ObligationResult, Verdict
+from .textsafe import printable
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -108,6 +109,18 @@ def compare(old: Assessment, new: Assessment) -> Diff:
     return result
 
 
+def yaml_value(value: Any) -> str:
+    """A fact's value as the descriptor would spell it (YAML flow style: ``true``, ``[a, b]``,
+    ``'yes'`` quoted where YAML would misread it); an unstated fact reads ``(not stated)``."""
+    import yaml
+
+    if value is None:
+        return "(not stated)"
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9,
+                          sort_keys=True).strip()
+    return text.removesuffix("\n...").strip()
+
+
 def render_text(diff: Diff, as_of: str) -> str:
     out = [f"Changes as of {as_of} (not legal advice)", ""]
 
@@ -117,7 +130,7 @@ def render_text(diff: Diff, as_of: str) -> str:
             out.extend(rows)
             out.append("")
 
-    section("Facts changed", [f"  {f['fact']}: {f['old']!r} → {f['new']!r}" for f in diff.facts])
+    section("Facts changed", [f"  {f['fact']}: {yaml_value(f['old'])} → {yaml_value(f['new'])}" for f in diff.facts])
     section("Classifications changed", [
         f"  {c['citation']:<22} {c['title']} [{c['subject']}]: {c['old']} → {c['new']}"
         for c in diff.classifications])
@@ -134,4 +147,4 @@ def render_text(diff: Diff, as_of: str) -> str:
         out.append("No changes in facts, classifications or obligations.")
     elif diff.new_obligations:
         out.append("New obligations appeared: a fresh sign-off is needed (exit code 1).")
-    return "\n".join(out).rstrip() + "\n"
+    return printable("\n".join(out).rstrip() + "\n")

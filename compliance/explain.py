@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from .engine.conditions import Step, Truth
 from .engine.results import Assessment, ClassificationResult, ObligationResult
 from .errors import UsageError
+from .textsafe import printable
 
 _MARK = {Truth.true: "✓", Truth.false: "✗", Truth.unknown: "?"}
 
@@ -84,4 +86,49 @@ def explain_text(assessment: Assessment, ident: str) -> str:
     if v.alternative_reading:
         out.append(f"Other reading: {v.alternative_reading.strip()}")
     out.append("Not legal advice.")
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
+
+
+def _steps_json(assessment: Assessment, steps: tuple[Step, ...], subject: str,
+                seen: set[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for step in steps:
+        found = _classification(assessment, step.classification, subject) if step.classification else None
+        node: dict[str, Any] = {"text": step.text, "truth": step.truth.value}
+        if step.fact:
+            node["fact"] = step.fact
+        if found is not None:
+            node["classification"] = {"id": found.id, "title": found.rule.title,
+                                      "citation": found.rule.citation.pinpoint,
+                                      "value": found.truth.value}
+            if step.classification not in seen:
+                seen.add(step.classification or "")
+                node["because"] = _steps_json(assessment, found.steps, subject, seen)
+        out.append(node)
+    return out
+
+
+def explain_json(assessment: Assessment, ident: str) -> dict[str, Any]:
+    """The same derivation as :func:`explain_text`, as data (``explain --format json``)."""
+    o = find_obligation(assessment, ident)
+    rule = o.rule
+    v = rule.verification
+    return {
+        "id": o.id,
+        "title": rule.title,
+        "citation": rule.citation.pinpoint,
+        "instrument": rule.citation.instrument,
+        "as_of": assessment.as_of.isoformat(),
+        "verdict": o.verdict.value,
+        "status": o.status.value if o.status else None,
+        "applies_from": o.applies_from.isoformat() if o.applies_from else None,
+        "date_basis": o.arm.basis if o.arm is not None and o.applies_from else None,
+        "why": _steps_json(assessment, o.steps, o.subject, set()),
+        "missing_facts": o.missing,
+        "provision": rule.citation.text.strip(),
+        "verification": {"status": v.status.value, "checked_against": v.checked_against.strip(),
+                         "checked_on": str(v.checked_on),
+                         "alternative_reading": v.alternative_reading.strip()
+                         if v.alternative_reading else None},
+        "notice": "Not legal advice.",
+    }

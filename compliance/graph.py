@@ -12,6 +12,7 @@ import networkx as nx
 
 from .models.rule import All, AnyOf, ClassificationRef, Condition, Leaf, Not, Some
 from .rulebook import Rulebook
+from .textsafe import printable
 
 
 def condition_refs(condition: Condition | None) -> Iterator[tuple[str, str]]:
@@ -87,21 +88,29 @@ def evaluated_graph(assessment: Any) -> nx.DiGraph[str]:
     return g
 
 
+def _dot(text: str) -> str:
+    """Plain text inside a DOT double-quoted string: backslashes (DOT's escapes such as ``\\l``
+    or ``\\N``) and quotes are escaped, line breaks become spaces, so a label shows exactly the
+    text it was given."""
+    flat = printable(" ".join(str(text).splitlines()))
+    return flat.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def export(g: nx.DiGraph[str], fmt: str) -> str:
     if fmt == "json":
         data = nx.node_link_data(g, edges="edges")
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
     if fmt == "graphml":
-        return "\n".join(nx.generate_graphml(g)) + "\n"
+        return printable("\n".join(nx.generate_graphml(g)) + "\n")
     lines = ["digraph compliance {", "  rankdir=LR;"]
     shapes = {"fact": "note", "classification": "ellipse", "obligation": "box", "document": "folder", "check": "diamond"}
     for node, data in sorted(g.nodes.items()):  # (node, attribute dict), as nodes(data=True)
-        label = data.get("label", node).replace('"', "'")
+        label = _dot(data.get("label", node))
         extra = data.get("verdicts") or data.get("values") or ""
         if extra:
-            label += "\\n" + extra.replace('"', "'")
-        lines.append(f'  "{node}" [shape={shapes.get(data.get("kind", ""), "box")}, label="{label}"];')
+            label += "\\n" + _dot(extra)
+        lines.append(f'  "{_dot(node)}" [shape={shapes.get(data.get("kind", ""), "box")}, label="{label}"];')
     for a, b, data in sorted(g.edges(data=True)):
-        lines.append(f'  "{a}" -> "{b}" [label="{data.get("relation", "")}"];')
+        lines.append(f'  "{_dot(a)}" -> "{_dot(b)}" [label="{_dot(data.get("relation", ""))}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafile import parse_data_file
-from .errors import RuleDataError
+from .datafile import parse_data_file, read_data_file
+from .errors import MissingDataError, RuleDataError
 from .models.licence import LicenceEntry
 
 CATALOGUE_FOLDER = "_licences"
@@ -62,7 +62,12 @@ def load_catalogue(root: Path) -> Catalogue:
     entries: dict[str, LicenceEntry] = {}
     index: dict[str, str] = {}
     digest = hashlib.sha256()
-    for path in catalogue_files(root):
+    files = catalogue_files(root)
+    if not files:
+        raise MissingDataError(
+            f"licence catalogue not found: no records in {root / '_licences'}",
+            "reinstall the package, or restore _licences/ in the rule-data folder")
+    for path in files:
         entry = _parse(path, root)
         if entry.id in entries:
             raise RuleDataError(f"{path}: duplicate licence id {entry.id}")
@@ -75,7 +80,7 @@ def load_catalogue(root: Path) -> Catalogue:
             if owner is not None and owner != entry.id:
                 raise RuleDataError(f"{path}: spelling {spelling!r} already identifies {owner}")
             index[key] = entry.id
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + read_data_file(path))
     return Catalogue(entries, index, digest.hexdigest())
 
 

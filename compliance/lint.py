@@ -387,15 +387,23 @@ def _all_load_errors(root: Path) -> list[str]:
     return errors
 
 
-def lint(root: Path, only: list[str] | None = None) -> tuple[list[str], int]:
-    """Run the named checks; returns findings and the number of rules."""
+def lint_findings(root: Path, only: list[str] | None = None) -> tuple[list[tuple[str, str]], int]:
+    """Run the named checks; returns (check name, finding) pairs and the number of rules. A
+    rule set that does not load reports its load errors under the check name ``load``."""
     try:
         book = load_rulebook(root, strict=True)
     except RuleDataError as exc:
-        return _all_load_errors(root) or [exc.message], 0
-    findings: list[str] = []
+        return [("load", line) for line in _all_load_errors(root) or [exc.message]], 0
+    findings: list[tuple[str, str]] = []
     for name, fn in LINT_CHECKS.items():
         if only and name not in only:
             continue
-        findings.extend(f"{line} [{name}]" for line in fn(book))
+        findings.extend((name, line) for line in fn(book))
     return findings, len(book.rules)
+
+
+def lint(root: Path, only: list[str] | None = None) -> tuple[list[str], int]:
+    """Run the named checks; returns findings (each ending in ``[check]``) and the number of
+    rules."""
+    findings, count = lint_findings(root, only)
+    return [line if name == "load" else f"{line} [{name}]" for name, line in findings], count

@@ -3,9 +3,10 @@
 A pack holds the documents whose obligations apply (plus the transparency report, always),
 ``obligations.json`` (the engine's output), a copy of the descriptor, ``index.html`` (which
 document is present or absent, and why) and ``manifest.json`` (every file with its SHA-256, the
-tool version, the rule-data version and the as-of date). The pack is built in a temporary
-directory next to the target and renamed into place; a failed build leaves the previous pack
-untouched. Same inputs give byte-identical files.
+tool version, the rule-data version and the as-of date). Everything is rendered in memory, then
+written by :mod:`compliance.pack_writer`: atomically, keeping files in the pack folder that
+compliance did not write; a failed build leaves the previous pack untouched. Same inputs give
+byte-identical files.
 
 WeasyPrint is imported lazily (only ``compliance.render.pdf`` imports it), so importing this
 module stays cheap.
@@ -16,10 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ from compliance.render.context import (
 )
 from compliance.render.documents import Decision, decide
 from compliance.render.environment import find_file, make_environment, template_dirs
+from compliance.textsafe import inert
 
 FORMATS = frozenset({"pdf", "html"})
 DESCRIPTOR_COPY = "descriptor.yaml"
@@ -56,12 +55,9 @@ class RenderedDocument:
 
 
 def _tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from compliance import __version__
 
-    try:
-        return version("compliance")
-    except PackageNotFoundError:  # pragma: no cover - not installed
-        return "0.0.0"
+    return __version__
 
 
 def load_descriptor(path: Path) -> Descriptor:
@@ -168,6 +164,7 @@ def crosswalk_data(assessment: Mapping[str, Any], rules_dir: Path | None = None)
 def instrument_names(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> dict[str, dict[str, str]]:
     """Short names of each assessed jurisdiction's instruments (``{code: {key: short}}``), so the
     report can tell apart two instruments' articles of the same number."""
+    from compliance.datafile import read_data_file
     from compliance.models.rule import Jurisdiction
     from compliance.paths import rules_dir as default_rules
     from compliance.yamlio import load_bytes
@@ -178,7 +175,7 @@ def instrument_names(assessment: Mapping[str, Any], rules_dir: Path | None = Non
         manifest = root / str(j.get("code")) / "jurisdiction.yaml"
         if not manifest.is_file():
             continue
-        parsed = Jurisdiction.model_validate(load_bytes(manifest.read_bytes()).data)
+        parsed = Jurisdiction.model_validate(load_bytes(read_data_file(manifest)).data)
         names[parsed.code] = {key: inst.short or key for key, inst in parsed.instruments.items()}
     return names
 
@@ -244,39 +241,27 @@ def render_documents(
 
 
 def _index_html(
-    descriptor: Descriptor, info: PackInfo, decisions: Iterable[Decision], templates_dir: Path | None
+    descriptor: Descriptor, info: PackInfo, decisions: Iterable[Decision], templates_dir: Path | None,
+    formats: frozenset[str] | set[str] = frozenset({"pdf"}),
 ) -> str:
+    """The pack's index page; each present document links the file this build wrote (the PDF,
+    or the HTML rendition when only HTML was asked for)."""
+    suffix = "pdf" if "pdf" in formats else "html"
     env = make_environment(templates_dir)
     return env.get_template("base/index.html.j2").render(
-        system={"name": descriptor.system.name, "id": descriptor.system.id,
-                "version": descriptor.system.version or ""},
+        system=inert({"name": descriptor.system.name, "id": descriptor.system.id,
+                      "version": descriptor.system.version or ""}),
         as_of=info.as_of.isoformat(),
         descriptor_sha256=info.descriptor_sha256,
         rules_version=info.rules_version,
         tool_version=info.tool_version,
         documents=[
             {"title": d.spec.title, "model": d.model_id or "", "present": d.present,
-             "file": f"{d.stem}.pdf" if d.present else "", "reason": d.reason,
+             "file": f"{d.stem}.{suffix}" if d.present else "", "reason": d.reason,
              "basis": d.spec.basis}
             for d in decisions
         ],
     )
-
-
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-        try:
-            tmp.rename(target)
-        except BaseException:
-            old.rename(target)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(target)
 
 
 def prepare_documents(
@@ -289,7 +274,10 @@ def prepare_documents(
 ) -> tuple[Descriptor, Mapping[str, Any], PackInfo, list[Decision], list[RenderedDocument]]:
     """Everything before the PDF renders: the assessment, the pack facts and each document's
     HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison)."""
-    raw = descriptor_path.read_bytes()
+    from compliance.fsutil import read_input
+    from compliance.yamlio import MAX_BYTES
+
+    raw = read_input(descriptor_path, MAX_BYTES, what="descriptor")
     descriptor = load_descriptor(descriptor_path)
     engine_result = None
     if assessment is None:
@@ -326,78 +314,82 @@ def build_pack(
     *,
     assessment: Mapping[str, Any] | None = None,
     rules_dir: Path | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Path:
     """Build the audit pack for one descriptor under ``out_dir/<system id>``; return its path.
 
     ``assessment`` lets callers (tests, benchmarks) pass an engine result; normally the engine
-    is run here.
+    is run here. Files in the pack folder that compliance did not write are kept, and named
+    once through ``report``; how the pack is written, and what that guarantees, is described in
+    :mod:`compliance.pack_writer`.
     """
     unknown = set(formats) - FORMATS
     if unknown or not formats:
         raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
-    raw = descriptor_path.read_bytes()
+    from compliance.fsutil import read_input
+    from compliance.yamlio import MAX_BYTES
+
+    raw = read_input(descriptor_path, MAX_BYTES, what="descriptor")
     descriptor, assessment, info, decisions, rendered = prepare_documents(
         descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir)
     obligations_json = _json_bytes(assessment)
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / descriptor.system.id
-    tmp = Path(tempfile.mkdtemp(prefix=f".{descriptor.system.id}.", suffix=".tmp", dir=out_dir))
-    try:
-        os.chmod(tmp, 0o755)  # noqa: S103 - the pack folder is meant to be world-readable, like any output
-        files: dict[str, bytes] = {
-            DESCRIPTOR_COPY: raw,
-            OBLIGATIONS_FILE: obligations_json,
-        }
-        pages: dict[str, int] = {}
-        if "pdf" in formats:
-            from compliance.render.pdf import AttachmentData, render_pdf
+    from compliance.pack_writer import commit_pack, kept_message, prepare_target
 
-            attachments = [
-                AttachmentData(DESCRIPTOR_COPY, raw, "System descriptor the documents were "
-                               "generated from", "Source"),
-                AttachmentData(OBLIGATIONS_FILE, obligations_json, "Obligations assessment "
-                               "(engine output)", "Data"),
-            ]
-            roots = template_dirs(templates_dir)
-            for doc in rendered:
-                result = render_pdf(doc.html, roots=roots, as_of=as_of, attachments=attachments)
-                files[f"{doc.decision.stem}.pdf"] = result.pdf
-                pages[f"{doc.decision.stem}.pdf"] = result.pages
-        if "html" in formats:
-            css = find_file("base/print.css", templates_dir).read_text("utf-8")
-            env = make_environment(templates_dir)
-            for doc in rendered:
-                ctx = {**doc.context, "inline_css": css}
-                files[f"{doc.decision.stem}.html"] = env.get_template(
-                    doc.decision.spec.template).render(ctx).encode("utf-8")
-        files[INDEX_FILE] = _index_html(descriptor, info, decisions, templates_dir).encode("utf-8")
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        manifest = {
-            "tool": {"name": "compliance", "version": info.tool_version},
-            "as_of": as_of.isoformat(),
-            "rules_version": info.rules_version,
-            "system": {"id": descriptor.system.id, "name": descriptor.system.name,
-                       "version": descriptor.system.version},
-            "descriptor": {"name": descriptor_path.name, "sha256": info.descriptor_sha256},
-            "formats": sorted(formats),
-            "documents": [
-                {"document": d.spec.key, "subject": d.subject, "present": d.present,
-                 "file": f"{d.stem}.pdf" if d.present and "pdf" in formats else None,
-                 "reason": d.reason,
-                 "obligations": [o["id"] for o in d.applying]}
-                for d in decisions
-            ],
-            "files": [
-                {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                 **({"pages": pages[name]} if name in pages else {})}
-                for name, data in sorted(files.items())
-            ],
-        }
-        (tmp / MANIFEST_FILE).write_bytes(_json_bytes(manifest))
-        _swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+    prepare_target(out_dir, descriptor.system.id)  # refuses a non-pack folder before rendering
+    files: dict[str, bytes] = {
+        DESCRIPTOR_COPY: raw,
+        OBLIGATIONS_FILE: obligations_json,
+    }
+    pages: dict[str, int] = {}
+    if "pdf" in formats:
+        from compliance.render.pdf import AttachmentData, render_pdf
+
+        attachments = [
+            AttachmentData(DESCRIPTOR_COPY, raw, "System descriptor the documents were "
+                           "generated from", "Source"),
+            AttachmentData(OBLIGATIONS_FILE, obligations_json, "Obligations assessment "
+                           "(engine output)", "Data"),
+        ]
+        roots = template_dirs(templates_dir)
+        for doc in rendered:
+            result = render_pdf(doc.html, roots=roots, as_of=as_of, attachments=attachments)
+            files[f"{doc.decision.stem}.pdf"] = result.pdf
+            pages[f"{doc.decision.stem}.pdf"] = result.pages
+    if "html" in formats:
+        css = find_file("base/print.css", templates_dir).read_text("utf-8")
+        env = make_environment(templates_dir)
+        for doc in rendered:
+            ctx = {**doc.context, "inline_css": css}
+            files[f"{doc.decision.stem}.html"] = env.get_template(
+                doc.decision.spec.template).render(ctx).encode("utf-8")
+    files[INDEX_FILE] = _index_html(descriptor, info, decisions, templates_dir,
+                                    formats).encode("utf-8")
+    manifest = {
+        "tool": {"name": "compliance", "version": info.tool_version},
+        "as_of": as_of.isoformat(),
+        "rules_version": info.rules_version,
+        "system": {"id": descriptor.system.id, "name": descriptor.system.name,
+                   "version": descriptor.system.version},
+        "descriptor": {"name": descriptor_path.name, "sha256": info.descriptor_sha256},
+        "formats": sorted(formats),
+        "documents": [
+            {"document": d.spec.key, "title": d.spec.title, "subject": d.subject,
+             "present": d.present,
+             "file": f"{d.stem}.pdf" if d.present and "pdf" in formats else None,
+             "files": [n for n in (f"{d.stem}.pdf", f"{d.stem}.html") if d.present and n in files],
+             "reason": d.reason,
+             "obligations": [o["id"] for o in d.applying]}
+            for d in decisions
+        ],
+        "files": [
+            {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+             **({"pages": pages[name]} if name in pages else {})}
+            for name, data in sorted(files.items())
+        ],
+    }
+    written = commit_pack(out_dir, descriptor.system.id,
+                          {**files, MANIFEST_FILE: _json_bytes(manifest)})
+    if written.kept and report is not None:
+        report(f"{written.path}: {kept_message(written.kept)}")
+    return written.path

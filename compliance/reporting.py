@@ -1,4 +1,9 @@
-"""Renderers for validation results and assessments: text, JSON and SARIF 2.1.0."""
+"""Renderers for validation results and assessments: text, JSON and SARIF 2.1.0.
+
+Text output passes :func:`~compliance.textsafe.printable` and JSON output
+:func:`~compliance.textsafe.json_safe` on the way out, so input that holds terminal escapes or
+bidirectional overrides is shown escaped, never acted on (see :mod:`compliance.textsafe`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .problems import Problem, Severity
+from .textsafe import json_safe, printable
 
 if TYPE_CHECKING:
     from .engine.results import Assessment, ObligationResult
@@ -15,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def to_json_text(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """Indented JSON, non-ASCII text kept readable; control and bidi characters as ``\\uXXXX``."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def _problem_json(p: Problem) -> dict[str, Any]:
@@ -74,7 +81,7 @@ def render_validation(results: list[LoadResult], fmt: str, *, strict: bool, quie
         return to_json_text(_sarif(results, strict))
     lines = [p.format() for r in results for p in sorted(r.problems)]
     text = "\n".join(lines) + ("\n" if lines else "")
-    return text if quiet else text + _summary(results, strict)
+    return printable(text if quiet else text + _summary(results, strict))
 
 
 # --------------------------------------------------------------------------- assessment text
@@ -154,4 +161,4 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
                 out.extend(_line(o, ids, prefix) for o in mine)
             out.append("")
     out.append("Explain a line: compliance explain FILE ID   (show ids with --ids; part of an id is enough, e.g. art_26_7)")
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .datafile import parse_data_file
-from .errors import RuleDataError
+from .datafile import parse_data_file, read_data_file
+from .errors import MissingDataError, RuleDataError
 from .models.rule import Jurisdiction, Kind, Rule
 
 if TYPE_CHECKING:
@@ -61,7 +61,34 @@ def _parse(path: Path, model: type[Rule] | type[Jurisdiction], root: Path, *,
     return parse_data_file(path, model, root, strict=strict)
 
 
+_CHECKED: set[str] = set()
+
+
+def require_rule_data(root: Path) -> None:
+    """Fail closed: ``root`` must be a readable folder with at least one jurisdiction and one
+    obligation. Missing or empty rule data would otherwise read as "nothing applies"."""
+    key = str(root)
+    if key in _CHECKED:
+        return
+    hint = ("reinstall the package (the wheel carries the rule data), or pass --rules / set "
+            "COMPLIANCE_RULES to a complete rule-data folder")
+    if not root.is_dir():
+        raise MissingDataError(f"rule data not found: {root} is not a folder", hint)
+    try:
+        has_jurisdiction = any(root.glob("*/jurisdiction.yaml"))
+        has_obligation = has_jurisdiction and any(root.glob("*/*/obligations/**/*.yaml"))
+    except OSError as exc:
+        raise MissingDataError(f"rule data unreadable: {root}: {exc.strerror}", hint) from None
+    if not has_jurisdiction:
+        raise MissingDataError(f"no rule data in {root}: no <jurisdiction>/jurisdiction.yaml", hint)
+    if not has_obligation:
+        raise MissingDataError(
+            f"no rules in {root}: no <jurisdiction>/<instrument>/obligations/*.yaml", hint)
+    _CHECKED.add(key)
+
+
 def rule_files(root: Path, folders: tuple[str, ...] = RULE_FOLDERS) -> list[Path]:
+    require_rule_data(root)
     files: list[Path] = []
     for folder in folders:
         files.extend(root.glob(f"*/*/{folder}/**/*.yaml"))
@@ -104,7 +131,7 @@ def _load_rulebook(root: Path, *, folders: tuple[str, ...], strict: bool) -> Rul
         if parsed.code != manifest.parent.name:
             raise RuleDataError(f"{manifest}: code {parsed.code!r} must match its folder name")
         book.jurisdictions[parsed.code] = parsed
-        digest.update(manifest.read_bytes())
+        digest.update(read_data_file(manifest))
     for path in rule_files(root, folders):
         ident = rule_id(root, path)
         if ident in book.rules:
@@ -115,7 +142,17 @@ def _load_rulebook(root: Path, *, folders: tuple[str, ...], strict: bool) -> Rul
         parsed = _parse(path, Rule, root, strict=strict)
         assert isinstance(parsed, Rule)
         book.rules[ident] = LoadedRule(ident, jurisdiction, parsed, path)
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + read_data_file(path))
+    if folders == RULE_FOLDERS:
+        counts = {code: 0 for code in book.jurisdictions}
+        for loaded in book.rules.values():
+            counts[loaded.jurisdiction] += 1
+        empty = sorted(code for code, n in counts.items() if n == 0)
+        if empty:
+            raise MissingDataError(
+                f"jurisdiction {', '.join(empty)} has no rules under "
+                f"{', '.join(str(root / code) for code in empty)}",
+                "the rule data is incomplete: reinstall the package or restore the folder")
     from .licences import load_catalogue
 
     book.licences = load_catalogue(root)

@@ -111,11 +111,12 @@ def check_case(assessment: Assessment, expect: Expectation) -> list[str]:
 
 def load_scenario(path: Path) -> tuple[ScenarioFile, dict[str, Any]]:
     """The scenario and the descriptor data it names."""
-    from .yamlio import load_bytes
+    from .fsutil import read_input
+    from .yamlio import MAX_BYTES, load_bytes
 
-    scenario = ScenarioFile.model_validate(load_bytes(path.read_bytes()).data)
+    scenario = ScenarioFile.model_validate(load_bytes(read_input(path, MAX_BYTES, what="scenario")).data)
     if scenario.descriptor is not None:
         return scenario, scenario.descriptor
     assert scenario.descriptor_file is not None
     target = (path.parent / scenario.descriptor_file).resolve()
-    return scenario, load_bytes(target.read_bytes()).data
+    return scenario, load_bytes(read_input(target, MAX_BYTES, what="descriptor")).data

@@ -33,9 +33,13 @@ class Row:
     register_problem: str | None = None
 
 
-def find_descriptors(root: Path) -> list[Path]:
+def find_descriptors(root: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
     """YAML files below ``root`` that look like descriptors (``schema_version`` at top level).
-    Only the first 4 KiB of each candidate is read to decide."""
+    Only the first 4 KiB of each candidate is read to decide. A candidate that is not a regular
+    file (a FIFO would block the walk forever) or cannot be read is never opened for reading; it
+    is added to ``skipped`` as (path, reason), once."""
+    from .fsutil import UnreadableFileError, read_prefix
+
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
@@ -44,9 +48,10 @@ def find_descriptors(root: Path) -> list[Path]:
                 continue
             path = Path(folder) / name
             try:
-                with path.open("rb") as handle:
-                    head = handle.read(4096)
-            except OSError:
+                head = read_prefix(path, 4096, what="descriptor")
+            except UnreadableFileError as exc:
+                if skipped is not None and exc.kind != "missing":  # vanished meanwhile: nothing to say
+                    skipped.append((str(path), exc.reason))
                 continue
             if b"\nschema_version:" in b"\n" + head and b"organisation" in head:
                 found.append(path)
@@ -72,7 +77,7 @@ def _row(args: tuple[str, str]) -> Row:
 
     file, as_of_text = args
     as_of = dt.date.fromisoformat(as_of_text)
-    loaded = load_descriptor_file(Path(file))
+    loaded = load_descriptor_file(Path(file))  # never blocks, even on a FIFO swapped in since the walk
     if loaded.errors or loaded.descriptor is None:
         return Row(file, False, errors=len(loaded.errors))
     d = loaded.descriptor
@@ -106,14 +111,23 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
     (a register that fails verification is reported, never counted as zero)."""
     if descriptor.incidents is None:
         return None, None
+    from .errors import ComplianceError
+    from .fsutil import file_kind
     from .incidents.check import check
     from .incidents.clockbook import load_clocks
-    from .incidents.register import RegisterError, load, verify
+    from .incidents.register import load, verify
 
     register_path = path.parent / descriptor.incidents.path
-    if not register_path.is_file():
+    try:
+        kind = file_kind(register_path.stat().st_mode)
+    except OSError:
         return None, "register file missing"
-    verification = verify(register_path)
+    if kind is not None:
+        return None, f"register is {kind}, not a regular file: not read"
+    try:
+        verification = verify(register_path)
+    except ComplianceError as exc:  # too large, unreadable, swapped for a FIFO since the check
+        return None, exc.message
     if not verification.ok:
         where = verification.problem.line if verification.problem else "?"
         return None, f"register fails verification (line {where})"
@@ -121,13 +135,15 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
     try:
         result = check(descriptor, load(register_path), assessment, load_clocks(rules_root), instant,
                        descriptor.incidents.path)
-    except RegisterError as exc:
+    except ComplianceError as exc:
         return None, exc.message
     return len({incident for incident, _clock, _step in result.overdue}), None
 
 
-def collect(root: Path, rules_root: Path, as_of: dt.date, jobs: int | None = None) -> list[Row]:
-    files = [str(p) for p in find_descriptors(root)]
+def collect(root: Path, rules_root: Path, as_of: dt.date, jobs: int | None = None,
+            skipped: list[tuple[str, str]] | None = None) -> list[Row]:
+    """One row per descriptor below ``root``; files skipped by the walk go to ``skipped``."""
+    files = [str(p) for p in find_descriptors(root, skipped)]
     tasks = [(f, as_of.isoformat()) for f in files]
     workers = jobs if jobs is not None else (min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1)
     if workers <= 1:
@@ -168,7 +184,11 @@ HEADERS = ("system", "tier", "flags", "in force", "upcoming", "gaps", "overdue",
 
 
 def render_table(rows: list[Row], as_of: dt.date) -> str:
-    table = [HEADERS, *[tuple(_cells(r)) for r in rows]]
+    """The fleet as a text table. Cells are made printable before the columns are measured (a
+    system name or file name from input may hold control or bidi characters)."""
+    from .textsafe import printable
+
+    table = [HEADERS, *[tuple(printable(cell) for cell in _cells(r)) for r in rows]]
     widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
     lines = [f"Fleet status as of {as_of.isoformat()} — {len(rows)} systems (not legal advice)", ""]
     for index, row in enumerate(table):

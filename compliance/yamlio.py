@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .textsafe import has_unsafe, json_safe
+
 try:  # the C loader is 5-10x faster; fall back to pure Python where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -244,7 +246,9 @@ def load_bytes(raw: bytes) -> Located:
 
 
 def dump(data: Any) -> str:
-    """Serialise plain data as block-style YAML with stable key order."""
+    """Serialise plain data as block-style YAML with stable key order. A string holding a control
+    or bidirectional-override character is double-quoted, with that character as a ``\\uXXXX``
+    escape (the same value, inert on a terminal; see :mod:`compliance.textsafe`)."""
     text: str = yaml.dump(
         data,
         Dumper=_Dumper,
@@ -253,7 +257,7 @@ def dump(data: Any) -> str:
         default_flow_style=False,
         width=100,
     )
-    return text
+    return json_safe(text)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -268,6 +272,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
         style = '"'
     if "\n" in value:
         style = "|" if value == value.strip() and not any(c in value for c in "\t\r") else '"'
+    if has_unsafe(value):
+        style = '"'  # only inside double quotes is json_safe's \\uXXXX an escape of the same value
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -37,10 +37,21 @@ def test_invalid_file_exit_1_with_location(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
-    result = run("validate", str(tmp_path / "nope.yaml"))
-    assert result.returncode == 1
-    assert "cannot read file" in result.stdout
+@pytest.mark.parametrize("command", [
+    ["validate"], ["obligations"], ["explain", "{f}", "art_09"], ["graph"],
+    ["build", "-o", "{tmp}/out", "--format", "html"], ["diff", "{f}", "{example}"],
+    ["incident", "verify"], ["incident", "check"], ["openness"], ["crosswalk"],
+    ["export", "cyclonedx"], ["export", "spdx"],
+])
+def test_missing_input_file_is_exit_2_everywhere(command: list[str], tmp_path: Path) -> None:
+    """One situation, one exit code: a descriptor that does not exist is a usage error (2)."""
+    missing = str(tmp_path / "nope.yaml")
+    args = [a.format(f=missing, tmp=tmp_path, example=EXAMPLES[0]) for a in command]
+    if "{f}" not in " ".join(command):
+        args.append(missing)
+    result = run(*args)
+    assert result.returncode == 2, (args, result.stdout, result.stderr)
+    assert "nope.yaml" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -117,3 +128,102 @@ def test_validate_path_does_not_import_heavy_modules() -> None:
 def test_rules_lint_passes() -> None:
     result = run("rules", "lint")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+def run_input(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "compliance", *args], input=stdin,
+                          capture_output=True, cwd=ROOT, timeout=120)
+
+
+def test_dash_reads_the_descriptor_from_stdin() -> None:
+    example = ROOT / "examples" / "customer-service-chatbot.yaml"
+    raw = example.read_bytes()
+    valid = run_input("validate", "-", stdin=raw)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    piped = run_input("obligations", "-", "--as-of", "2026-11-25", "--format", "json", stdin=raw)
+    direct = run("obligations", str(example), "--as-of", "2026-11-25", "--format", "json")
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout) == json.loads(direct.stdout)
+    bad = run_input("validate", "-", stdin=b"schema_version: 1\norganisation: {nme: X}\n")
+    assert bad.returncode == 1
+    assert b"<stdin>:2:" in bad.stdout
+
+
+def test_explain_json_carries_the_derivation() -> None:
+    result = run("explain", str(ROOT / "examples" / "recruitment-screening-provider.yaml"),
+                 "eu.ai_act.art_09_1_risk_management_system", "--as-of", "2027-12-02",
+                 "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "applies" and data["citation"].startswith("Art. 9")
+    assert data["applies_from"] == "2027-12-02"
+    nested = [n for n in data["why"] if "because" in n]
+    assert nested and nested[0]["classification"]["id"].startswith("eu.ai_act.")
+
+
+def test_rules_lint_json() -> None:
+    result = run("rules", "lint", "--format", "json")
+    assert result.returncode == 0, result.stdout
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["findings"] == [] and data["rules"] > 200
+
+
+def test_rules_lint_fails_closed_without_rules(tmp_path: Path) -> None:
+    for args in (["rules", "lint", "--rules", str(tmp_path)],
+                 ["rules", "lint", "--rules", str(tmp_path / "absent")]):
+        result = run(*args)
+        assert result.returncode == 3, result.stdout + result.stderr
+        assert "0 rules pass" not in result.stdout
+        assert "rule data" in result.stderr or "no rules" in result.stderr
+
+
+def test_jurisdiction_without_rules_fails_closed(tmp_path: Path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "jurisdictions", rules)
+    for instrument in (rules / "kr").iterdir():
+        if instrument.is_dir():
+            shutil.rmtree(instrument)
+    result = run("obligations", str(EXAMPLES[0]), "--rules", str(rules))
+    assert result.returncode == 3
+    assert "jurisdiction kr has no rules" in result.stderr
+
+
+def test_diff_text_prints_values_as_yaml(tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    text = (ROOT / "examples" / "customer-service-chatbot.yaml").read_text("utf-8")
+    old.write_text(text, "utf-8")
+    assert "  emotion_recognition: false" in text
+    new.write_text(text.replace("  emotion_recognition: false", "  emotion_recognition: true"),
+                   "utf-8")
+    result = run("diff", str(old), str(new), "--as-of", "2026-11-25")
+    assert "system.features.emotion_recognition: false → true" in result.stdout
+    for python_repr in ("None", "True", "False", "'"):
+        assert f": {python_repr}" not in result.stdout
+
+
+def test_graph_dot_labels_are_plain_text() -> None:
+    import networkx as nx
+
+    from compliance.graph import export
+
+    g: nx.DiGraph[str] = nx.DiGraph()
+    g.add_node('fact:a"b', kind="fact", label='say "hi" \\l then\nmore')
+    dot = export(g, "dot")
+    assert 'label="say \\"hi\\" \\\\l then more"' in dot
+    assert '"fact:a\\"b"' in dot
+
+
+def test_init_high_risk_provider_has_an_incident_register(tmp_path: Path) -> None:
+    target = tmp_path / "ai-system.yaml"
+    assert run("init", "--profile", "high-risk-provider", "-o", str(target)).returncode == 0
+    added = run("incident", "add", str(target), "--id", "INC-1", "--title", "t",
+                "--aware-at", "2028-03-10T10:00:00+01:00", "--serious", "--harm", "c")
+    assert added.returncode == 0, added.stderr
+    assert (tmp_path / "incidents.jsonl").is_file()
+    assert run("incident", "verify", str(target)).returncode == 0

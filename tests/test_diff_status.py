@@ -64,7 +64,7 @@ def test_diff_against_git_revision(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-qm", "one"], check=True)
     target.write_text(target.read_text("utf-8").replace("deep_fakes: false", "deep_fakes: true", 1))
     result = run("diff", str(target), "--against", "HEAD", "--as-of", "2026-11-25")
-    assert "features.deep_fakes: False → True" in result.stdout, result.stdout + result.stderr
+    assert "features.deep_fakes: false → true" in result.stdout, result.stdout + result.stderr
     assert "Art. 50(4)" in result.stdout
     bad = run("diff", str(target), "--against", "no-such-rev", "--as-of", "2026-11-25")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

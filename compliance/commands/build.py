@@ -33,10 +33,12 @@ def _build_one(args: tuple[str, str, str, tuple[str, ...], str | None, str | Non
 
     file, out, as_of, formats, templates, rules = args
     started = time.perf_counter()
+    notes: list[str] = []
     try:
         path = build_pack(
             Path(file), Path(out), dt.date.fromisoformat(as_of), set(formats),
             Path(templates) if templates else None, rules_dir=Path(rules) if rules else None,
+            report=notes.append,
         )
     except ComplianceError as exc:
         return {"file": file, "ok": False, "error": exc.message, "hint": exc.hint,
@@ -44,7 +46,7 @@ def _build_one(args: tuple[str, str, str, tuple[str, ...], str | None, str | Non
     except Exception as exc:  # noqa: BLE001 - reported per pack, the others still build
         return {"file": file, "ok": False, "error": f"{type(exc).__name__}: {exc}", "hint": None,
                 "code": int(ExitCode.INTERNAL)}
-    return {"file": file, "ok": True, "path": str(path),
+    return {"file": file, "ok": True, "path": str(path), "notes": notes,
             "seconds": time.perf_counter() - started}
 
 
@@ -68,10 +70,11 @@ def _build_one(args: tuple[str, str, str, tuple[str, ...], str | None, str | Non
 def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, jobs: int, fmt: str,
                   templates: Path | None, rules_dir: Path | None) -> None:
     """Build an audit pack for each descriptor FILE: the documents whose obligations apply,
-    obligations.json, a copy of the descriptor, index.html and manifest.json.
+    obligations.json, a copy of the descriptor, index.html and manifest.json; then DIR/index.html
+    linking every pack in DIR.
 
     Not legal advice. Packs are written atomically: a failed build leaves the previous pack
-    in place.
+    in place. Files you add to a pack folder are kept; a folder that is not a pack is refused.
     """
     formats = _formats(fmt)
     try:
@@ -103,8 +106,16 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
     for r in sorted(results, key=lambda r: r["file"]):
         if r["ok"]:
             click.echo(r["path"])
+    from compliance.pack_writer import write_packs_index
+    from compliance.textsafe import echo
+
+    for r in sorted(results, key=lambda r: r["file"]):
+        for note in r.get("notes", []):
+            echo(f"note: {note}", err=True)  # names of the user's files, shown inert
+    write_packs_index(out_dir, templates, report=lambda note: echo(f"note: {note}", err=True))
     for r in failed:
-        click.echo(f"error: {r['file']}: {r['error']}", err=True)
+        message = r["error"] if r["error"].startswith(r["file"]) else f"{r['file']}: {r['error']}"
+        click.echo(f"error: {message}", err=True)
         if r.get("hint"):
             click.echo(f"  hint: {r['hint']}", err=True)
     if failed:
@@ -120,13 +131,16 @@ def _progress(done: int, total: int, result: dict[str, Any]) -> None:
 
 
 def _check_unique_ids(files: tuple[Path, ...]) -> None:
-    """Two descriptors with the same system id would write the same pack folder."""
-    import yaml
+    """Two descriptors with the same system id would write the same pack folder. Files are read
+    bounded and parsed with the descriptor loader's limits; an unreadable or invalid file is
+    skipped here and reported by its own build."""
+    from compliance.fsutil import read_input
+    from compliance.yamlio import MAX_BYTES, load_bytes
 
     seen: dict[str, Path] = {}
     for f in files:
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            data = load_bytes(read_input(f, MAX_BYTES, what="descriptor")).data
             system_id = data["system"]["id"]
         except Exception:  # noqa: BLE001, S112 - invalid files are reported by the build itself
             continue

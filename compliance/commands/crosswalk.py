@@ -88,5 +88,8 @@ def crosswalk_command(file: Path, as_of: str | None, name: str, show_all: bool, 
     if fmt == "json":
         click.echo(to_json_text({"as_of": day.isoformat(), "system": descriptor.system.id, **data}), nl=False)
     else:
-        click.echo(render_crosswalk_text(data, as_of=day, system=f"{descriptor.system.name} ({descriptor.system.id})"),
+        from compliance.textsafe import printable
+
+        click.echo(printable(render_crosswalk_text(data, as_of=day,
+                                                   system=f"{descriptor.system.name} ({descriptor.system.id})")),
                    nl=False)

@@ -32,6 +32,14 @@ def _from_git(file: Path, rev: str) -> bytes:
     return proc.stdout
 
 
+def _read(path: Path) -> bytes:
+    """A descriptor's bytes, bounded (see compliance.fsutil.read_input)."""
+    from ..fsutil import read_input
+    from ..yamlio import MAX_BYTES
+
+    return read_input(path, MAX_BYTES, what="descriptor")
+
+
 def _descriptor(raw: bytes, shown: str, base: Path) -> Any:
     from ..validation import parse_descriptor
 
@@ -69,11 +77,11 @@ def diff_command(old: Path, new: Path | None, rev: str | None, as_of: dt.date | 
         raise UsageError("give either OLD and NEW, or FILE --against REV")
     if rev is not None:
         before = _descriptor(_from_git(old, rev), f"{old}@{rev}", old.parent)
-        after = _descriptor(old.read_bytes(), str(old), old.parent)
+        after = _descriptor(_read(old), str(old), old.parent)
     else:
         assert new is not None
-        before = _descriptor(old.read_bytes(), str(old), old.parent)
-        after = _descriptor(new.read_bytes(), str(new), new.parent)
+        before = _descriptor(_read(old), str(old), old.parent)
+        after = _descriptor(_read(new), str(new), new.parent)
     day = resolve_as_of(as_of)
     book = load_rulebook(rules_dir or default_rules())
     chosen = sorted({s.code for d in (before, after) for s in select_jurisdictions(d, book, day) if s.selected})

@@ -51,7 +51,9 @@ def _timestamp(as_of: dt.date | None) -> dt.datetime | None:
 
 def _emit(text: str, output: Path | None) -> None:
     from compliance.fsutil import atomic_write_text
+    from compliance.textsafe import json_safe
 
+    text = json_safe(text)  # control and bidi characters as \uXXXX: the same JSON, inert on a terminal
     if output is None:
         click.echo(text, nl=False)
     else:

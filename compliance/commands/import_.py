@@ -28,21 +28,22 @@ def hf_card_command(card: Path, output: Path | None, force: bool) -> None:
     unknown and listed in a comment at the top. Required fields the card cannot supply are
     set to REPLACE-ME. Exit 1 (with the location) when the card's metadata cannot be read.
     """
-    from compliance.fsutil import atomic_write_text
+    from compliance.fsutil import InputTooLargeError, atomic_write_text, read_input
     from compliance.interop.hf_card import CardError, card_to_descriptor, render
     from compliance.problems import Problem, Severity
+    from compliance.textsafe import echo
+    from compliance.yamlio import MAX_BYTES
 
     if output is not None and output.exists() and not force:
         raise UsageError(f"{output} already exists", "pass --force to overwrite it")
     try:
-        raw = card.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {card}: {exc.strerror or exc}") from None
-    try:
+        raw = read_input(card, MAX_BYTES, what="model card")  # unreadable / not a regular file: exit 2
         result = card_to_descriptor(raw)
+    except InputTooLargeError as exc:
+        echo(Problem(str(card), 1, 1, Severity.error, "hf-card", exc.reason, exc.hint).format())
+        sys.exit(ExitCode.FINDINGS)
     except CardError as exc:
-        click.echo(Problem(str(card), exc.line, exc.column, Severity.error, "hf-card",
-                           exc.message, exc.hint).format())
+        echo(Problem(str(card), exc.line, exc.column, Severity.error, "hf-card", exc.message, exc.hint).format())
         sys.exit(ExitCode.FINDINGS)
     text = render(result, card.name)
     _self_check(text)
@@ -50,7 +51,7 @@ def hf_card_command(card: Path, output: Path | None, force: bool) -> None:
         click.echo(text, nl=False)
         return
     atomic_write_text(output, text)
-    click.echo(f"wrote {output}: {len(result.derived)} fact(s) from the card, "
+    echo(f"wrote {output}: {len(result.derived)} fact(s) from the card, "
                f"{len(result.placeholders)} placeholder(s) to replace; then run: "
                f"compliance validate {output}", err=True)
 

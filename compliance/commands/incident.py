@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from compliance.errors import ExitCode, InputError, UsageError
+from compliance.textsafe import echo, json_safe
 
 UTC = dt.UTC
 
@@ -86,7 +87,7 @@ def _assessment(descriptor: Any, rules_dir: Path | None, day: dt.date) -> Any:
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 # --------------------------------------------------------------------------- group
@@ -239,8 +240,9 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
     --recipient --submitted-at), or entries from a YAML file (--from). Existing entries are never
     changed.
     """
+    from compliance.fsutil import read_input
     from compliance.incidents.register import append
-    from compliance.yamlio import YamlError, load_bytes
+    from compliance.yamlio import MAX_BYTES, YamlError, load_bytes
 
     descriptor, path, shown = _descriptor_and_register(file)
     when = parse_instant(recorded_at, "--recorded-at")
@@ -253,7 +255,7 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
         if fields:
             raise UsageError("--from cannot be combined with field flags")
         try:
-            data = load_bytes(from_file.read_bytes()).data
+            data = load_bytes(read_input(from_file, MAX_BYTES, what="entries file")).data
         except YamlError as exc:
             raise InputError(f"{from_file}:{exc.mark.line}:{exc.mark.column}: {exc.message}", exc.hint) from None
         bodies = data if isinstance(data, list) else [data]
@@ -296,7 +298,7 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
             raise InputError("an entry must be a mapping with 'type'", "see docs/incident-register.md")
         _check_references(body, descriptor, clockbook)
         entry = append(path, body, when)
-        click.echo(f"appended entry {entry.seq} ({entry.entry.type}) to {shown}; head {entry.hash}")
+        echo(f"appended entry {entry.seq} ({entry.entry.type}) to {shown}; head {entry.hash}")
 
 
 # --------------------------------------------------------------------------- list, show
@@ -318,10 +320,10 @@ def list_command(file: Path, fmt: str) -> None:
              "status": s.record.status, "serious": s.record.serious, "reports": len(s.reports),
              "entries": [e.seq for e in s.entries]} for s in states]}), nl=False)
         return
-    click.echo(f"{shown}: {register.count} entries, {len(states)} incident(s), head {register.head}")
+    echo(f"{shown}: {register.count} entries, {len(states)} incident(s), head {register.head}")
     for s in states:
         serious = {True: "serious", False: "not serious", None: "serious: unknown"}[s.record.serious]
-        click.echo(f"{s.record.id:20} {s.record.aware_at.isoformat():26} {s.record.status:9} {serious:17} "
+        echo(f"{s.record.id:20} {s.record.aware_at.isoformat():26} {s.record.status:9} {serious:17} "
                    f"{len(s.reports)} report(s)  {s.record.title}")
 
 
@@ -354,16 +356,16 @@ def show_command(file: Path, incident_id: str, as_of: str | None, fmt: str, rule
                           **_incident_json(item, instant)}), nl=False)
         return
     record = item.state.record
-    click.echo(f"{record.id}: {record.title}")
+    echo(f"{record.id}: {record.title}")
     for key, value in record.model_dump(mode="json", exclude_none=True).items():
         if key not in ("id", "title"):
-            click.echo(f"  {key}: {value}")
-    click.echo("History:")
+            echo(f"  {key}: {value}")
+    echo("History:")
     for e in item.state.entries:
-        click.echo(f"  #{e.seq} {e.entry.type:9} recorded {e.recorded_at.isoformat()}  {e.hash}")
-    click.echo("Clocks:")
+        echo(f"  #{e.seq} {e.entry.type:9} recorded {e.recorded_at.isoformat()}  {e.hash}")
+    echo("Clocks:")
     for c in item.clocks:
-        click.echo("\n".join(clock_lines(c, instant, record=record)))
+        echo("\n".join(clock_lines(c, instant, record=record)))
 
 
 # --------------------------------------------------------------------------- check, verify
@@ -395,36 +397,89 @@ def check_command(file: Path, as_of: str | None, fmt: str, show_all: bool, stric
     if fmt == "json":
         click.echo(_dump(result.to_json()), nl=False)
     else:
-        click.echo(render_text(result, show_all), nl=False)
+        echo(render_text(result, show_all), nl=False)
     failed = bool(result.overdue) or (strict and bool(result.attention))
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
+def _register_to_verify(file: Path) -> tuple[Path, str, list[str]]:
+    """The register the descriptor in ``file`` names, its path as shown, and warnings. A
+    descriptor with errors that leave ``incidents.path`` intact still names its register: the
+    register is verified and the descriptor's errors become a warning."""
+    from compliance.validation import load_descriptor_file, raise_if_unreadable
+    from compliance.validation.semantic import _escapes
+
+    loaded = load_descriptor_file(file)
+    raise_if_unreadable(loaded)
+    if not loaded.errors and loaded.descriptor is not None:
+        if loaded.descriptor.incidents is None:
+            raise UsageError(f"{file} names no incident register",
+                             "add to the descriptor:  incidents: {path: incidents.jsonl}")
+        relative = loaded.descriptor.incidents.path
+        return file.parent / relative, relative, []
+    data = loaded.located.data if loaded.located is not None else None
+    incidents = data.get("incidents") if isinstance(data, dict) else None
+    stated = incidents.get("path") if isinstance(incidents, dict) else None
+    touching = [p for p in loaded.errors if p.path == "incidents" or p.path.startswith(("incidents.", "incidents["))]
+    details = "\n".join(p.format() for p in loaded.errors)
+    if not isinstance(stated, str) or not stated or touching or _escapes(file.parent, stated):
+        raise InputError(f"{file} is not a valid descriptor and names no usable incident register:\n{details}",
+                         "fix the descriptor (compliance validate FILE), or verify a register on its own: "
+                         "compliance incident verify --register PATH")
+    count = len(loaded.errors)
+    warning = (f"{file} is not a valid descriptor ({count} error{'s' if count != 1 else ''}; run: compliance "
+               f"validate {file}); the register it names was verified anyway:\n{details}")
+    return file.parent / stated, stated, [warning]
+
+
 @incident_command.command("verify")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--register", "register_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="PATH", help="Verify this register file on its own, without a descriptor.")
 @click.option("--head", "anchor", default=None, metavar="HASH",
               help="A head hash recorded earlier (e.g. printed in an audit pack): it must still be in the "
                    "chain, which detects removal of trailing entries.")
 @FORMAT
-def verify_command(file: Path, anchor: str | None, fmt: str) -> None:
+def verify_command(file: Path | None, register_file: Path | None, anchor: str | None, fmt: str) -> None:
     """Verify the register's hash chain and content; name the first bad entry.
 
-    Exit 0 when it verifies, 1 when it does not.
+    The register is the one descriptor FILE names (verified even when the descriptor has other
+    errors, which are shown as a warning), or the file given with --register. Exit 0 when it
+    verifies, 1 when it does not (or a register the descriptor names is missing), 2 when a file
+    given on the command line cannot be read.
     """
-    from compliance.incidents.register import verify
+    from compliance.fsutil import read_input
+    from compliance.incidents.register import MAX_BYTES, read_bytes, verify_bytes
 
-    _, path, shown = _descriptor_and_register(file)
-    result = verify(path, anchor.lower() if anchor else None)
+    if (file is None) == (register_file is None):
+        raise UsageError("give either a descriptor FILE or --register PATH",
+                         "compliance incident verify ai-system.yaml  |  compliance incident verify --register "
+                         "incidents.jsonl")
+    warnings: list[str] = []
+    if register_file is not None:
+        path, shown = register_file, str(register_file)
+        data = read_input(path, MAX_BYTES, what="incident register")
+    else:
+        assert file is not None
+        path, shown, warnings = _register_to_verify(file)
+        data = read_bytes(path)
+    result = verify_bytes(data, path, anchor.lower() if anchor else None)[0]
+    for warning in warnings:
+        echo(f"warning: {warning}", err=True)
     if fmt == "json":
-        click.echo(_dump({**result.to_json(), "register": shown}), nl=False)
+        click.echo(_dump({**result.to_json(), "register": shown, "warnings": warnings}), nl=False)
     elif result.ok:
         extra = " and contains the expected head" if anchor else ""
-        click.echo(f"✓ {shown}: {result.count} entries verify{extra}; head {result.head}")
+        echo(f"✓ {shown}: {result.count} entries verify{extra}; head {result.head}")
     else:
         if result.problem is not None:
-            click.echo(f"✗ {result.problem.format(shown)}")
+            echo(f"✗ {result.problem.format(shown)}")
+            hint = result.problem.hint_for(shown)
+            if hint:
+                echo(f"  hint: {hint}")
         if result.anchor_found is False:
-            click.echo(f"✗ {shown}: the expected head {anchor} is not in the chain "
-                       "(entries were removed or the register was replaced)")
-        click.echo(f"  entries 1-{result.count} verify; head of the good part {result.head}")
+            echo(f"✗ {shown}: the expected head {anchor} is not in the chain "
+                 "(entries were removed or the register was replaced)")
+        echo(f"  entries 1-{result.count} verify; head of the good part {result.head}" if result.count
+             else "  no entry verifies")
     sys.exit(ExitCode.OK if result.ok else ExitCode.FINDINGS)

@@ -78,4 +78,6 @@ def openness_command(file: Path, fmt: str, rules_dir: Path | None) -> None:
 
     descriptor = _load_valid(file)
     data = openness(descriptor, load_catalogue(rules_dir or default_rules()))
-    click.echo(to_json_text(data) if fmt == "json" else render_text(data), nl=False)
+    from compliance.textsafe import printable
+
+    click.echo(to_json_text(data) if fmt == "json" else printable(render_text(data)), nl=False)

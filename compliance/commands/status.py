@@ -28,14 +28,20 @@ if TYPE_CHECKING:
 def status_command(directory: Path, as_of: dt.date | None, fmt: str, output: Path | None,
                    jobs: int | None, rules_dir: Path | None) -> None:
     """One row per AI system below DIRECTORY: risk tier, flags, obligations in force and
-    upcoming, open gaps, overdue incidents. Invalid descriptors are listed, not skipped."""
+    upcoming, open gaps, overdue incidents. Invalid descriptors are listed, not skipped; a
+    YAML file that is not a regular file (FIFO, device, socket) is never opened and is named on
+    stderr."""
     from ..fsutil import atomic_write_bytes, atomic_write_text
     from ..paths import rules_dir as default_rules
     from ..reporting import to_json_text
     from ..status import collect, render_table, to_json
+    from ..textsafe import echo
 
     day = resolve_as_of(as_of)
-    rows = collect(directory, rules_dir or default_rules(), day, jobs)
+    skipped: list[tuple[str, str]] = []
+    rows = collect(directory, rules_dir or default_rules(), day, jobs, skipped)
+    for file, reason in skipped:
+        echo(f"skipped {file}: {reason}", err=True)
     if fmt == "pdf":
         if output is None:
             raise UsageError("--format pdf needs -o FILE.pdf")
@@ -54,8 +60,9 @@ def _pdf(rows: list[Row], day: dt.date) -> bytes:
     from ..render.environment import make_environment, template_dirs
     from ..render.pdf import render_pdf
     from ..status import to_json
+    from ..textsafe import inert
 
-    data = to_json(rows, day)
+    data = inert(to_json(rows, day))
     html = make_environment().get_template("base/status.html.j2").render(
         rows=data["systems"], totals=data["totals"], as_of=day.isoformat(), tool_version=__version__)
     return render_pdf(html, roots=template_dirs(None), as_of=day, variant=None).pdf

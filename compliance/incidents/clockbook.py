@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datafile import parse_data_file
+from ..datafile import parse_data_file, read_data_file
 from ..errors import RuleDataError
 from ..models.clock import Clock, StartEvent
 from ..models.rule import ClassificationRef, Condition, Kind, Leaf, Some
@@ -70,7 +70,7 @@ def _load_clocks(root: Path, files: list[Path]) -> Clockbook:
         parts = path.relative_to(root).parts
         ident = ".".join([parts[0], parts[1], path.stem])
         book.clocks[ident] = LoadedClock(ident, parts[0], parse_clock(path, root), path)
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + read_data_file(path))
     book.digest = digest.hexdigest()
     return book
 

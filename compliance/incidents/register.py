@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,13 @@ from .model import (
 
 GENESIS = "0" * 64
 FORMAT_KEYS = frozenset({"seq", "prev", "recorded_at", "entry", "hash"})
+
+#: The largest register read (docs/incident-register.md, "Limits"): far beyond any real register
+#: (an entry is about 0.5 KiB, so this is over 100,000 entries), and small enough that verifying
+#: a hostile file stays within a few hundred MB (the entries are held in memory as objects).
+MAX_BYTES = 64 * 1024 * 1024
+#: The longest line read as an entry; longer lines are reported, not parsed.
+MAX_LINE_BYTES = 1024 * 1024
 
 _ENTRY = TypeAdapter(Entry)
 _BODY: TypeAdapter[IncidentEntry | AmendmentEntry | ReportEntry] = TypeAdapter(Body)
@@ -68,10 +76,19 @@ class Problem:
     reason: str
     """What is wrong."""
     kind: str
-    """torn | syntax | format | sequence | chain | hash | content | reference | missing"""
+    """torn | syntax | format | sequence | chain | hash | content | reference | missing | crlf | bom"""
+    hint: str | None = None
+    """What to do, when the cause is known (line endings, byte order mark)."""
 
     def format(self, path: str) -> str:
         return f"{path}:{self.line}: {self.reason} [{self.kind}]"
+
+    def hint_for(self, path: str) -> str | None:
+        """The hint with the register's path in its commands (``FILE`` in :attr:`hint`)."""
+        return self.hint.replace("FILE", shlex.quote(path)) if self.hint else None
+
+    def to_json(self, path: str = "FILE") -> dict[str, Any]:
+        return {"line": self.line, "kind": self.kind, "message": self.reason, "hint": self.hint_for(path)}
 
 
 @dataclass
@@ -95,25 +112,75 @@ class Chain:
         return len(self.entries)
 
 
+_CRLF_HINT = ("add `*.jsonl -text` (or the register's own path) to .gitattributes so git leaves the file "
+              "alone, then restore the original: check out the committed copy again (delete the file, then "
+              "`git checkout -- FILE`), or strip the carriage returns (`sed -i 's/\\r$//' FILE`; canonical "
+              "entries never contain one, so this gives back exactly the bytes written) and verify again")
+_BOMS = ((b"\xef\xbb\xbf", "UTF-8"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _bom(data: bytes) -> Problem | None:
+    """A byte order mark at the start: the register was re-saved by an editor or a shell."""
+    encoding = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+    if encoding is None:
+        return None
+    if encoding == "UTF-8":
+        crlf = " and Windows (CRLF) line endings" if b"}\r\n" in data[:MAX_LINE_BYTES] else ""
+        return Problem(1, "the register starts with a UTF-8 byte order mark (BOM)" + crlf + ": it was "
+                       "re-saved by an editor or tool (e.g. Notepad, PowerShell's Set-Content); a register "
+                       "is plain ASCII and never has one", "bom",
+                       "restore the file from a copy or from git; or remove the 3 BOM bytes (e.g. "
+                       "`tail -c +4 FILE > FILE.new`" + (", then strip the carriage returns" if crlf else "")
+                       + "), compare and move it into place, then verify again (only the BOM may differ)")
+    return Problem(1, "the register is UTF-16 text (it starts with a UTF-16 byte order mark): it was re-saved "
+                   "by an editor or a shell (e.g. PowerShell's `>` or Out-File); a register is plain ASCII", "bom",
+                   "restore the file from a copy or from git (add `*.jsonl -text` to .gitattributes); write "
+                   "entries only with `compliance incident add`")
+
+
+def _crlf(data: bytes, number: int) -> Problem:
+    lines = data.count(b"\n")
+    if number == 1 and data.count(b"\r\n") == lines:
+        return Problem(number, f"the register has Windows (CRLF) line endings (all {lines} lines end with "
+                       "CR LF where the tool writes LF), probably converted by git's core.autocrlf; the "
+                       "entries were not necessarily edited", "crlf", _CRLF_HINT)
+    return Problem(number, "the line ends with CR LF (a Windows line ending) where the tool writes LF: it was "
+                   "converted or re-saved by another tool (e.g. git's core.autocrlf, an editor)", "crlf", _CRLF_HINT)
+
+
 def scan_chain(data: bytes) -> Chain:
-    """Check the chain in ``data`` (pure). Stops at the first bad line."""
+    """Check the chain in ``data`` (pure). Stops at the first bad line.
+
+    Lines are looked at one at a time (never split up front), and a line longer than
+    :data:`MAX_LINE_BYTES` is reported without being parsed, so memory stays bounded by the size
+    of the data plus one line whatever the bytes are."""
     chain = Chain()
     if not data:
         return chain
-    lines = data.split(b"\n")
-    torn = lines[-1] != b""
-    if not torn:
-        lines.pop()
+    chain.problem = _bom(data)
+    if chain.problem is not None:
+        return chain
     prev = GENESIS
-    for index, raw in enumerate(lines):
-        number = index + 1
-        if torn and index == len(lines) - 1:
-            chain.problem = Problem(number, f"torn write: the last line is incomplete ({len(raw)} bytes, "
+    start, number, size = 0, 0, len(data)
+    while start < size:
+        number += 1
+        end = data.find(b"\n", start)
+        if end < 0:
+            chain.problem = Problem(number, f"torn write: the last line is incomplete ({size - start} bytes, "
                                     "no line end); it is not part of the chain and was left in place", "torn")
+            return chain
+        if end - start > MAX_LINE_BYTES:
+            chain.problem = Problem(number, f"the line is {end - start:,} bytes, longer than any register entry "
+                                    f"(limit {MAX_LINE_BYTES:,}); it was not parsed", "format")
+            return chain
+        raw = data[start:end]
+        start = end + 1
+        if raw.endswith(b"}\r"):
+            chain.problem = _crlf(data, number)
             return chain
         try:
             obj = json.loads(raw.decode("ascii"))
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             chain.problem = Problem(number, f"not a JSON entry ({type(exc).__name__}: {str(exc)[:80]})", "syntax")
             return chain
         if not isinstance(obj, dict) or set(obj) != FORMAT_KEYS:
@@ -128,7 +195,7 @@ def scan_chain(data: bytes) -> Chain:
                                     "by hand or by another tool)", "format")
             return chain
         if obj["seq"] != number or type(obj["seq"]) is not int:
-            chain.problem = Problem(number, f"sequence number {obj['seq']!r} where {number} was expected "
+            chain.problem = Problem(number, f"sequence number {repr(obj['seq'])[:40]} where {number} was expected "
                                     "(an entry was removed, inserted or moved)", "sequence")
             return chain
         if obj["prev"] != prev:
@@ -219,14 +286,20 @@ def _apply(incidents: dict[str, IncidentState], entry: Entry, number: int) -> Pr
 
 
 def read_bytes(path: Path) -> bytes:
+    """The register's bytes (at most :data:`MAX_BYTES`; see :func:`compliance.fsutil.read_input`).
+    A missing register is a finding (RegisterError, exit 1): it is never treated as empty. One
+    that is not a regular file or cannot be read is a usage error (exit 2); one over the limit
+    an InputError (exit 1)."""
+    from ..fsutil import UnreadableFileError, read_input
+
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
+        return read_input(path, MAX_BYTES, what="incident register")
+    except UnreadableFileError as exc:
+        if exc.kind != "missing":
+            raise
         raise RegisterError(f"{path}: the incident register does not exist",
                             "record the first incident with `compliance incident add`, or create an empty "
                             "file if none has occurred; a missing register is never treated as empty") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the incident register: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -245,6 +318,11 @@ class Verification:
         return self.problem is None and self.anchor_found is not False
 
     def to_json(self) -> dict[str, Any]:
+        problems = [self.problem.to_json(str(self.path))] if self.problem else []
+        if self.anchor_found is False:
+            problems.append({"line": None, "kind": "anchor", "hint": None, "message":
+                             "the expected head is not in the chain (entries were removed or the register "
+                             "was replaced)"})
         return {
             "register": str(self.path),
             "ok": self.ok,
@@ -254,6 +332,7 @@ class Verification:
             "problem": self.problem.reason if self.problem else None,
             "problem_kind": self.problem.kind if self.problem else None,
             "anchor_found": self.anchor_found,
+            "problems": problems,
         }
 
 
@@ -277,6 +356,7 @@ def load(path: Path) -> Register:
     result, register = verify_bytes(read_bytes(path), path)
     if result.problem is not None:
         raise RegisterError(f"the incident register fails verification: {result.problem.format(str(path))}",
+                            result.problem.hint_for(str(path)) or
                             f"run: compliance incident verify; entries 1-{result.count} verify. The register "
                             "is never repaired automatically: restore it from a copy or have the change reviewed")
     return register
@@ -289,10 +369,21 @@ def load(path: Path) -> Register:
 def _locked(path: Path) -> Iterator[int]:
     import fcntl
 
+    from ..fsutil import UnreadableFileError, file_kind
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    created = not path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    hint = "the register must be a regular file; point incidents.path at one"
     try:
+        kind, created = file_kind(os.stat(path).st_mode), False
+    except FileNotFoundError:
+        kind, created = None, True
+    if kind is not None:  # a FIFO or device is never opened, let alone appended to
+        raise UnreadableFileError(path, f"is {kind}, not a regular file", hint, "not-regular")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NONBLOCK", 0), 0o644)
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise UnreadableFileError(path, f"is {kind}, not a regular file", hint, "not-regular")
         fcntl.flock(fd, fcntl.LOCK_EX)
         if created:
             dir_fd = os.open(path.parent, os.O_RDONLY)
@@ -305,8 +396,12 @@ def _locked(path: Path) -> Iterator[int]:
         os.close(fd)  # closing releases the lock
 
 
-def _read_fd(fd: int) -> bytes:
+def _read_fd(fd: int, path: Path) -> bytes:
+    from ..fsutil import InputTooLargeError
+
     size = os.fstat(fd).st_size
+    if size > MAX_BYTES:
+        raise InputTooLargeError(path, "incident register", MAX_BYTES)
     chunks, offset = [], 0
     while offset < size:
         chunk = os.pread(fd, size - offset, offset)
@@ -348,12 +443,19 @@ def append(path: Path, body: Any, recorded_at: dt.datetime) -> Entry:
     checked against the register (known incident, valid amendment). Returns the entry."""
     stored = normalise_body(body)
     with _locked(path) as fd:
-        data = _read_fd(fd)
+        data = _read_fd(fd, path)
         result, register = verify_bytes(data, path)
         if result.problem is not None:
             raise RegisterError(f"not appending: the register fails verification: {result.problem.format(str(path))}",
+                                result.problem.hint_for(str(path)) or
                                 "run: compliance incident verify; the register is never repaired automatically")
         line, obj = build_line(stored, register.count + 1, register.head, recorded_at)
+        if len(line) > MAX_LINE_BYTES:
+            raise InputError(f"not appending: the entry is {len(line):,} bytes as a register line, more than "
+                             f"the {MAX_LINE_BYTES:,} a register line may have", "shorten the texts of the entry")
+        if len(data) + len(line) > MAX_BYTES:
+            raise InputError(f"not appending: the register would exceed {MAX_BYTES:,} bytes, the limit for a "
+                             "register", "start a new register file and point incidents.path at it; keep the old one")
         entry = _ENTRY.validate_python(obj)
         problem = _apply(register.incidents, entry, register.count + 1)
         if problem is not None:

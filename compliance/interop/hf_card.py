@@ -26,6 +26,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..textsafe import json_safe
 from ..yamlio import Located, Mark, YamlError, decode, dump, load_text
 
 PLACEHOLDER = "REPLACE-ME"
@@ -646,4 +647,5 @@ def render(result: ImportResult, source_name: str) -> str:
     header += _block("UNKNOWN: not derivable from the card, left out (add what you know):",
                      result.unknown)
     header += _block("NOT IMPORTED card fields:", result.not_imported)
-    return "\n".join(header) + "\n" + dump(result.data)
+    # comment lines quote card fields: their control and bidi characters become \\uXXXX text too
+    return json_safe("\n".join(header)) + "\n" + dump(result.data)

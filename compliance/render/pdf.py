@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from compliance.textsafe import inert_html
+
 with warnings.catch_warnings():
     # WeasyPrint warns at import when libharfbuzz-subset is missing (it falls back to fontTools).
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
@@ -53,6 +55,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
         self.roots = [Path(r).resolve() for r in roots]
         self.refused: list[str] = []
         self.served: list[str] = []
+        self.missing: list[str] = []
+        """Relative names asked for inside the template folders that no folder holds (a font
+        or stylesheet missing from the installation)."""
 
     def _locate(self, url: str) -> Path:
         parts = urlsplit(url)
@@ -66,6 +71,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
                     candidate = (candidate_root / relative).resolve()
                     if candidate.is_relative_to(candidate_root) and candidate.is_file():
                         return candidate
+                if not any(os.path.lexists(r / relative) for r in self.roots):
+                    self.missing.append(str(relative))
+                    raise RefusedURL(f"not found in the template directories: {relative}")
                 break
         raise RefusedURL(f"refused (outside the template directories): {url[:200]}")
 
@@ -110,7 +118,9 @@ def render_pdf(
     attachments: Sequence[AttachmentData] = (),
     variant: str | None = DEFAULT_VARIANT,
 ) -> RenderResult:
-    """Render ``html`` (base URL: the last of ``roots``) to PDF bytes."""
+    """Render ``html`` (base URL: the last of ``roots``) to PDF bytes. Control and bidi-override
+    characters left in the HTML are shown as escapes, never laid out (compliance.textsafe)."""
+    html = inert_html(html)
     fetcher = SafeFetcher(roots)
     base_url = Path(roots[-1]).resolve().as_uri() + "/"
     when = _as_of_datetime(as_of)
@@ -151,6 +161,14 @@ def render_pdf(
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+    if fetcher.missing:
+        from compliance.errors import MissingDataError
+
+        raise MissingDataError(
+            f"template asset not found: {', '.join(sorted(set(fetcher.missing)))} (looked in "
+            f"{', '.join(str(r) for r in fetcher.roots)})",
+            "reinstall the package (the wheel carries the templates and their fonts), or add "
+            "the file to your --templates folder")
     return RenderResult(pdf=pdf, pages=len(document.pages), refused=list(fetcher.refused))
 
 

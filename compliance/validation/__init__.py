@@ -11,9 +11,12 @@ from pydantic import ValidationError
 
 from ..models.descriptor import Descriptor
 from ..problems import Problem, Severity
-from ..yamlio import Located, YamlError, load_bytes
+from ..yamlio import MAX_BYTES, Located, YamlError, load_bytes
 from .schema_errors import problems_from
 from .semantic import CheckInput, run_checks
+
+#: The check name of the problem for a file that could not be read at all (exit 2).
+UNREADABLE = "io"
 
 
 @dataclass
@@ -64,20 +67,40 @@ def load_valid_descriptor(path: Path) -> Descriptor:
     from ..errors import InputError
 
     result = load_descriptor_file(path)
+    raise_if_unreadable(result)
     if result.errors or result.descriptor is None:
         lines = "\n".join(p.format() for p in result.errors)
         raise InputError(f"{path} is not a valid descriptor:\n{lines}", f"run: compliance validate {path}")
     return result.descriptor
 
 
+def raise_if_unreadable(result: LoadResult) -> None:
+    """UsageError (exit 2) when the file behind ``result`` could not be read at all."""
+    from ..errors import UsageError
+
+    for problem in result.errors:
+        if problem.check == UNREADABLE:
+            raise UsageError(f"{result.file}: {problem.message}", problem.hint)
+
+
 def load_descriptor_file(path: Path) -> LoadResult:
-    """Read and validate a descriptor file. Unreadable files become a problem, not an exception."""
+    """Read and validate a descriptor file (at most :data:`~compliance.yamlio.MAX_BYTES`, through
+    :func:`compliance.fsutil.read_input`). Unreadable files become a problem, not an exception.
+
+    A file that cannot be read at all — missing, unreadable, or not a regular file (a folder,
+    FIFO, device or socket: refused before it is opened, so nothing blocks) — gives one problem
+    with check :data:`UNREADABLE` (``io``), which every command turns into exit 2 (a usage error;
+    see :func:`raise_if_unreadable`). A file over the size limit is an invalid descriptor: a
+    problem at 1:1 (exit 1)."""
+    from ..fsutil import InputTooLargeError, UnreadableFileError, read_input
+
     file = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return LoadResult(file, problems=[Problem(file, 1, 1, Severity.error, "io",
-                                                  f"cannot read file: {exc.strerror or exc}")])
+        raw = read_input(path, MAX_BYTES, what="descriptor")
+    except UnreadableFileError as exc:
+        return LoadResult(file, problems=[Problem(file, 1, 1, Severity.error, UNREADABLE, exc.reason, exc.hint)])
+    except InputTooLargeError as exc:
+        return LoadResult(file, problems=[Problem(file, 1, 1, Severity.error, "yaml", exc.reason, exc.hint)])
     return parse_descriptor(raw, file, path.parent)
 
 

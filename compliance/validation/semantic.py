@@ -7,11 +7,13 @@ rule data (``jurisdictions/*/*/checks/*.yaml``) and run through :mod:`compliance
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..facts import COMPUTE_ESTIMATE_FACTOR, estimate_training_compute
+from ..fsutil import file_kind
 from ..models.descriptor import Descriptor
 from ..problems import Problem, Severity, dotted
 from ..yamlio import Located
@@ -162,11 +164,24 @@ def evidence_paths(inp: CheckInput) -> Iterator[Problem]:
                 f"path {relative!r} points outside the descriptor's folder",
                 "use a path relative to the descriptor's folder, without '..' or a leading '/'",
             )
-        elif must_exist and not (inp.base_dir / relative).is_file():
+            continue
+        try:
+            mode: int | None = os.stat(inp.base_dir / relative).st_mode
+        except OSError:  # missing, or a dangling link, or a folder that cannot be entered
+            mode = None
+        what = "evidence file" if must_exist else "incident register"
+        kind = file_kind(mode) if mode is not None else None
+        if mode is None and must_exist:
             yield _problem(
                 inp, path, Severity.error, "evidence-paths",
                 f"evidence file {relative!r} does not exist",
                 "add the file or correct the path (relative to the descriptor's folder)",
+            )
+        elif kind is not None:  # never opened: a FIFO would block, a device never ends
+            yield _problem(
+                inp, path, Severity.error, "evidence-paths",
+                f"{what} {relative!r} is {kind}, not a regular file",
+                f"point the path at the {what} itself (a regular file)",
             )
 
 
