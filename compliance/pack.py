@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from compliance.errors import ComplianceError
 from compliance.models.descriptor import Descriptor
 from compliance.render.context import (
@@ -204,7 +206,7 @@ def render_documents(
     env = make_environment(templates_dir)
     decisions = decide(assessment, [m.id for m in descriptor.models or []])
     evidence = evidence_records(descriptor, info)
-    css = find_file("base/print.css", templates_dir).read_text("utf-8") if inline_css else ""
+    css = _stylesheet(templates_dir) if inline_css else ""
     rendered: list[RenderedDocument] = []
     all_gaps: list[dict[str, Any]] = []
     report_decision: Decision | None = None
@@ -238,6 +240,22 @@ def render_documents(
         html = env.get_template(report_decision.spec.template).render(ctx)
         rendered.insert(0, RenderedDocument(report_decision, html, ctx))
     return decisions, rendered
+
+
+def _stylesheet(templates_dir: Path | None) -> Markup:
+    """The print stylesheet for HTML renditions, inlined in ``<style>``. It is template data (the
+    bundled or the user's ``--templates`` copy), not input, and HTML entities are not decoded
+    inside ``<style>``: it is passed as markup so that ``"Doc Sans"`` stays a CSS string instead
+    of becoming ``&#34;Doc Sans&#34;``. A ``</style>`` in it is refused."""
+    from compliance.fsutil import read_input
+    from compliance.yamlio import MAX_BYTES
+
+    path = find_file("base/print.css", templates_dir)
+    css = read_input(path, MAX_BYTES, what="stylesheet").decode("utf-8", "replace")
+    if "</style" in css.lower():
+        raise PackError(f"{path}: a stylesheet must not contain '</style'",
+                        "remove it: the stylesheet is inlined into each HTML document")
+    return Markup(css)  # noqa: S704 - template data, checked above; not descriptor input
 
 
 def _index_html(
@@ -357,7 +375,7 @@ def build_pack(
             files[f"{doc.decision.stem}.pdf"] = result.pdf
             pages[f"{doc.decision.stem}.pdf"] = result.pages
     if "html" in formats:
-        css = find_file("base/print.css", templates_dir).read_text("utf-8")
+        css = _stylesheet(templates_dir)
         env = make_environment(templates_dir)
         for doc in rendered:
             ctx = {**doc.context, "inline_css": css}

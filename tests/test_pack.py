@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -147,3 +148,15 @@ def test_cli_rejects_duplicate_system_ids(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(DATA / "hiring.yaml"), str(copy), "-o",
                                       str(tmp_path / "out"), "--as-of", "2026-11-25"])
     assert result.exit_code != 0
+
+
+def test_html_rendition_inlines_the_stylesheet_as_css(tmp_path: Path) -> None:
+    """Inside <style> entities are not decoded: the stylesheet must stay CSS ("Doc Sans"), not
+    become &#34;Doc Sans&#34; (which silently drops every font rule)."""
+    from compliance.pack import build_pack
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "customer-service-chatbot.yaml"
+    pack = build_pack(example, tmp_path, dt.date(2026, 12, 6), {"html"})
+    html = (pack / "transparency-report.html").read_text("utf-8")
+    assert 'font-family: "Doc Sans"' in html
+    assert "&#34;Doc Sans" not in html
