@@ -30,9 +30,9 @@ def _peak_mib(who: int) -> float:
 
 
 def bench_examples(examples: list[Path], repeat: int) -> None:
-    from compliance.pack import build_pack, prepare_documents
-    from compliance.render.environment import template_dirs
-    from compliance.render.pdf import render_bare
+    from compliance.documents.pack import build_pack, prepare_documents
+    from compliance.documents.environment import template_dirs
+    from compliance.documents.pdf import render_bare
 
     print(f"{'example':42} {'pack s':>7} {'pages':>5} {'pages/s':>7} {'bare s':>7} "
           f"{'bare p/s':>8} {'overhead':>8}")

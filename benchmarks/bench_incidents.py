@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from compliance.commands.incident import _assessment, _clockbook, _descriptor_and_register
+    from compliance.cli.incident import _assessment, _clockbook, _descriptor_and_register
     from compliance.incidents.check import check
     from compliance.incidents.register import load, verify
 

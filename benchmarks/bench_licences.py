@@ -9,10 +9,10 @@ import statistics
 import time
 from pathlib import Path
 
-from compliance.licences import load_catalogue
-from compliance.openness import openness
+from compliance.law.licences import load_catalogue
+from compliance.law.openness import openness
 from compliance.paths import rules_dir
-from compliance.validation import load_descriptor_file
+from compliance.descriptor.validation import load_descriptor_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,9 +24,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from compliance.engine import assess
-    from compliance.rulebook import load_rulebook
-    from compliance.validation import load_descriptor_file
+    from compliance.law.engine import assess
+    from compliance.law.rulebook import load_rulebook
+    from compliance.descriptor.validation import load_descriptor_file
 
     start = time.perf_counter()
     book = load_rulebook(ROOT / "jurisdictions")

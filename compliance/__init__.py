@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from compliance.version import __version__
 
 if TYPE_CHECKING:
-    from .api import Validation, assess, build_pack, load, validate
-    from .engine.results import Assessment
-    from .errors import ComplianceError
-    from .models.descriptor import Descriptor
+    from compliance.api import Validation, assess, build_pack, load, validate
+    from compliance.descriptor.model import Descriptor
+    from compliance.errors import ComplianceError
+    from compliance.law.engine.results import Assessment
 
 __all__ = ["Assessment", "ComplianceError", "Descriptor", "Validation", "__version__", "assess",
            "build_pack", "load", "validate"]
@@ -30,19 +30,19 @@ __all__ = ["Assessment", "ComplianceError", "Descriptor", "Validation", "__versi
 
 def __getattr__(name: str) -> Any:
     if name in ("Validation", "assess", "build_pack", "load", "validate"):
-        from . import api
+        from compliance import api
 
         return getattr(api, name)
     if name == "Assessment":
-        from .engine.results import Assessment
+        from compliance.law.engine.results import Assessment
 
         return Assessment
     if name == "ComplianceError":
-        from .errors import ComplianceError
+        from compliance.errors import ComplianceError
 
         return ComplianceError
     if name == "Descriptor":
-        from .models.descriptor import Descriptor
+        from compliance.descriptor.model import Descriptor
 
         return Descriptor
     raise AttributeError(f"module 'compliance' has no attribute {name!r}")

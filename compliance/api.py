@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
-from .problems import Problem, Severity
+from compliance.descriptor.problems import Problem, Severity
+from compliance.errors import UsageError
 
 if TYPE_CHECKING:
-    from .engine.results import Assessment
-    from .models.descriptor import Descriptor
+    from compliance.descriptor.model import Descriptor
+    from compliance.law.engine.results import Assessment
 
 __all__ = ["Validation", "assess", "build_pack", "load", "validate"]
 
@@ -61,14 +61,13 @@ def validate(source: PathLike | bytes, *, as_of: dt.date, legal_checks: bool = T
     for bytes, ``name`` is the file name messages show, and evidence paths are resolved against
     the current directory.
     """
-    from .validation import (
+    from compliance.descriptor.validation import load_descriptor_file, parse_descriptor
+    from compliance.law.checks import (
         add_licence_checks,
         add_rule_checks,
-        load_descriptor_file,
         load_licence_catalogue,
         load_obligation_ids,
         load_rule_checks,
-        parse_descriptor,
     )
 
     if isinstance(source, bytes):
@@ -87,7 +86,7 @@ def validate(source: PathLike | bytes, *, as_of: dt.date, legal_checks: bool = T
 def load(path: PathLike) -> Descriptor:
     """The valid descriptor in ``path``; :class:`InputError` (listing every error with its
     ``file:line:col``) when it is not valid."""
-    from .validation import load_valid_descriptor
+    from compliance.descriptor.validation import load_valid_descriptor
 
     return load_valid_descriptor(Path(path))
 
@@ -101,10 +100,10 @@ def assess(descriptor: Descriptor | PathLike, *, as_of: dt.date,
 
     The result's ``to_json()`` is exactly ``compliance obligations --format json``.
     """
-    from .engine.evaluator import assess as run
-    from .engine.evaluator import assess_selected
-    from .models.descriptor import Descriptor
-    from .rulebook import load_rulebook
+    from compliance.descriptor.model import Descriptor
+    from compliance.law.engine.evaluator import assess as run
+    from compliance.law.engine.evaluator import assess_selected
+    from compliance.law.rulebook import load_rulebook
 
     loaded = descriptor if isinstance(descriptor, Descriptor) else load(descriptor)
     book = load_rulebook(_rules(rules_dir))
@@ -122,7 +121,7 @@ def build_pack(path: PathLike, out_dir: PathLike, *, as_of: dt.date,
                rules_dir: PathLike | None = None) -> Path:
     """Build the audit pack for the descriptor in ``path`` under ``out_dir/<system id>`` and
     return that folder (as ``compliance build`` does, one descriptor at a time)."""
-    from .pack import build_pack as build
+    from compliance.documents.pack import build_pack as build
 
     descriptor_path = Path(path)
     if not descriptor_path.is_file():
@@ -133,6 +132,6 @@ def build_pack(path: PathLike, out_dir: PathLike, *, as_of: dt.date,
 
 
 def _rules(rules_dir: PathLike | None) -> Path:
-    from .paths import rules_dir as bundled
+    from compliance.paths import rules_dir as bundled
 
     return Path(rules_dir) if rules_dir is not None else bundled()

@@ -19,14 +19,14 @@ class ComplianceError(Exception):
     """An error with a message meant for the user, and the exit code it maps to.
 
     Messages often quote input (a descriptor value, a register line, a file name), so the
-    message and hint are made printable here, once (see :mod:`compliance.textsafe`): control and
+    message and hint are made printable here, once (see :mod:`compliance.io.textsafe`): control and
     bidirectional-override characters show as ``\\x1b`` / ``\\u202e`` wherever the error is shown.
     """
 
     exit_code: ExitCode = ExitCode.FINDINGS
 
     def __init__(self, message: str, hint: str | None = None) -> None:
-        from .textsafe import printable
+        from compliance.io.textsafe import printable
 
         message = printable(message)
         super().__init__(message)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import MissingDataError
+from compliance.errors import MissingDataError
 
 _PACKAGE = Path(__file__).resolve().parent
 INSTALLED_DATA = _PACKAGE / "_data"

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 from strategies import descriptor, enum_list, optional, text
 
-from compliance.models.descriptor import Modality
+from compliance.descriptor.model import Modality
 
 source = st.builds(lambda name, extra: {"name": name, **extra}, text, optional({
     "type": st.sampled_from(["public_dataset", "web_crawl", "licensed", "user_data", "synthetic",

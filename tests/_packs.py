@@ -24,7 +24,7 @@ def sample_assessment(name: str) -> dict:
 @functools.cache
 def pack(name: str, run: int = 0, formats: tuple[str, ...] = ("pdf",)) -> Path:
     """Build the pack of tests/data/<name>.yaml against the hand-written sample assessment."""
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     return build_pack(DATA / f"{name}.yaml", _ROOT / f"{name}-{run}-{'-'.join(formats)}", AS_OF,
                       set(formats), None, assessment=sample_assessment(name))
@@ -33,7 +33,7 @@ def pack(name: str, run: int = 0, formats: tuple[str, ...] = ("pdf",)) -> Path:
 @functools.cache
 def engine_pack(path: str) -> Path:
     """Build a pack with the real engine (end to end)."""
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     source = Path(path)
     return build_pack(source, _ROOT / f"engine-{source.stem}", AS_OF, {"pdf"}, None)

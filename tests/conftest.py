@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def rulebook():
-    from compliance.rulebook import load_rulebook
+    from compliance.law.rulebook import load_rulebook
 
     return load_rulebook(ROOT / "jurisdictions")
 

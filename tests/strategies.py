@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from compliance.models.descriptor import (
+from compliance.descriptor.model import (
     Channel,
     Modality,
     Monetisation,

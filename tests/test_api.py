@@ -77,7 +77,7 @@ def test_missing_rule_data_fails_closed(tmp_path: Path) -> None:
 def test_import_stays_light() -> None:
     """`import compliance` must not pull in the engine, networkx or WeasyPrint."""
     code = ("import sys, compliance; heavy = [m for m in ('networkx', 'weasyprint', "
-            "'compliance.engine.evaluator', 'pydantic') if m in sys.modules]; print(heavy)")
+            "'compliance.law.engine.evaluator', 'pydantic') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.crosswalk import crosswalk_files, load_crosswalk, published_support, select_rows
-from compliance.engine import assess
-from compliance.engine.evaluator import select_jurisdictions
+from compliance.descriptor.model import Descriptor
 from compliance.errors import RuleDataError
-from compliance.lint import PINPOINT, lint
-from compliance.models.descriptor import Descriptor
-from compliance.scenario import load_scenario
+from compliance.law.crosswalk import crosswalk_files, load_crosswalk, published_support, select_rows
+from compliance.law.engine import assess
+from compliance.law.engine.evaluator import select_jurisdictions
+from compliance.law.lint import PINPOINT, lint
+from compliance.law.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 JURISDICTIONS = ROOT / "jurisdictions"
@@ -175,7 +175,7 @@ def test_pinpoint_regex_accepts_standards_and_keeps_eu_forms() -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.dates(min_value=dt.date(2024, 8, 1), max_value=dt.date(2031, 12, 31)))
 def test_selected_rows_are_those_with_an_applying_obligation(rulebook, day: dt.date) -> None:
-    from compliance.validation import load_descriptor_file
+    from compliance.descriptor.validation import load_descriptor_file
 
     cw = load_crosswalk(CROSSWALK)
     descriptor = load_descriptor_file(CHATBOT).descriptor

@@ -1,4 +1,4 @@
-"""Bounded reads: every input file goes through compliance.fsutil.read_input, which refuses what is
+"""Bounded reads: every input file goes through compliance.io.fsutil.read_input, which refuses what is
 not a regular file before opening it (a FIFO would block forever, /dev/zero never ends) and reads
 at most limit + 1 bytes. Hostile paths end quickly, with a clear message and exit 2, in bounded
 memory."""
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance import fsutil
+from compliance.descriptor.yamlio import MAX_BYTES
 from compliance.errors import ExitCode, InputError, RuleDataError, UsageError
-from compliance.fsutil import InputTooLargeError, UnreadableFileError, read_input
-from compliance.yamlio import MAX_BYTES
+from compliance.io import fsutil
+from compliance.io.fsutil import InputTooLargeError, UnreadableFileError, read_input
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "customer-service-chatbot.yaml"
@@ -159,7 +159,7 @@ def test_sha256_file_streams(tmp_path: Path) -> None:
 
 
 def test_oversized_descriptor_is_an_invalid_descriptor(tmp_path: Path) -> None:
-    from compliance.validation import load_descriptor_file
+    from compliance.descriptor.validation import load_descriptor_file
 
     path = tmp_path / "huge.yaml"
     path.write_bytes(b"#" * (MAX_BYTES + 1))
@@ -170,7 +170,7 @@ def test_oversized_descriptor_is_an_invalid_descriptor(tmp_path: Path) -> None:
 
 @needs_fifo
 def test_unreadable_descriptor_is_a_problem_then_exit_2(fifo: Path) -> None:
-    from compliance.validation import load_descriptor_file, load_valid_descriptor
+    from compliance.descriptor.validation import load_descriptor_file, load_valid_descriptor
 
     with no_hang():
         result = load_descriptor_file(fifo)
@@ -181,7 +181,7 @@ def test_unreadable_descriptor_is_a_problem_then_exit_2(fifo: Path) -> None:
 
 @needs_fifo
 def test_evidence_path_that_is_a_fifo_is_a_validation_error(descriptor: Path) -> None:
-    from compliance.validation import load_descriptor_file
+    from compliance.descriptor.validation import load_descriptor_file
 
     os.mkfifo(descriptor.parent / "evidence.pdf")
     data = yaml.safe_load(descriptor.read_text("utf-8"))
@@ -195,8 +195,8 @@ def test_evidence_path_that_is_a_fifo_is_a_validation_error(descriptor: Path) ->
 
 @needs_fifo
 def test_pack_evidence_records_never_open_a_fifo(descriptor: Path) -> None:
-    from compliance.render.context import PackInfo, evidence_records
-    from compliance.validation import parse_descriptor
+    from compliance.descriptor.validation import parse_descriptor
+    from compliance.documents.context import PackInfo, evidence_records
 
     os.mkfifo(descriptor.parent / "evidence.pdf")
     (descriptor.parent / "ok.txt").write_bytes(b"fine")
@@ -214,7 +214,7 @@ def test_pack_evidence_records_never_open_a_fifo(descriptor: Path) -> None:
 
 @needs_fifo
 def test_status_walk_skips_a_fifo_and_says_so(tmp_path: Path) -> None:
-    from compliance.status import find_descriptors
+    from compliance.documents.status import find_descriptors
 
     (tmp_path / "a.yaml").write_bytes(EXAMPLE.read_bytes())
     os.mkfifo(tmp_path / "b.yaml")
@@ -249,7 +249,7 @@ def test_register_over_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_rule_data_file_over_the_limit_is_a_rule_data_error(tmp_path: Path) -> None:
-    from compliance.datafile import read_data_file
+    from compliance.law.datafile import read_data_file
 
     path = tmp_path / "rule.yaml"
     path.write_bytes(b"#" * (MAX_BYTES + 1))
@@ -259,7 +259,7 @@ def test_rule_data_file_over_the_limit_is_a_rule_data_error(tmp_path: Path) -> N
 
 @needs_fifo
 def test_rule_data_fifo_is_refused(fifo: Path) -> None:
-    from compliance.datafile import read_data_file
+    from compliance.law.datafile import read_data_file
 
     with no_hang(), pytest.raises(UnreadableFileError, match="FIFO"):
         read_data_file(fifo)

@@ -210,7 +210,7 @@ def test_diff_text_prints_values_as_yaml(tmp_path: Path) -> None:
 def test_graph_dot_labels_are_plain_text() -> None:
     import networkx as nx
 
-    from compliance.graph import export
+    from compliance.law.graph import export
 
     g: nx.DiGraph[str] = nx.DiGraph()
     g.add_node('fact:a"b', kind="fact", label='say "hi" \\l then\nmore')

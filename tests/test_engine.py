@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import assess
-from compliance.engine.conditions import Context, Truth, evaluate
-from compliance.models.descriptor import Descriptor
-from compliance.models.rule import Rule
-from compliance.rulebook import load_rulebook
+from compliance.descriptor.model import Descriptor
+from compliance.law.engine import assess
+from compliance.law.engine.conditions import Context, Truth, evaluate
+from compliance.law.models.rule import Rule
+from compliance.law.rulebook import load_rulebook
 
 FAKE = Path(__file__).parent / "data" / "fake_rules"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from compliance.pack import build_pack
+from compliance.documents.pack import build_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "recruitment-screening-provider.yaml"

@@ -16,12 +16,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compliance.engine import assess
+from compliance.descriptor.model import Descriptor
 from compliance.incidents import register as reg
 from compliance.incidents.check import check
 from compliance.incidents.clockbook import load_clocks
 from compliance.incidents.clocks import compute_deadline
-from compliance.models.descriptor import Descriptor
+from compliance.law.engine import assess
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = dt.UTC
@@ -584,7 +584,7 @@ def test_cli_add_from_yaml(system, tmp_path):
 def test_clock_lint_catches_a_bad_clock(tmp_path):
     import shutil
 
-    from compliance.lint import lint
+    from compliance.law.lint import lint
 
     rules = tmp_path / "jurisdictions"
     shutil.copytree(ROOT / "jurisdictions", rules)

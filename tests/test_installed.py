@@ -32,8 +32,10 @@ pytestmark = [
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
          timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run as a user would: by default in the user's environment (no PYTHONPATH or overrides of
+    this checkout, which would put the checkout's own package first)."""
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env=env, check=False)
+                          env=env if env is not None else _clean_env(), check=False)
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -73,7 +75,7 @@ def source_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def wheel(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     result = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                   "-q", "-w", str(out), str(source_tree)], cwd=out)
+                   "-q", "-w", str(out), str(source_tree)], cwd=out, env=dict(os.environ))
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = out.glob("*.whl")
     return built
@@ -125,7 +127,7 @@ def test_installed_obligations_equal_the_checkout(installed: Path, user_dir: Pat
                 "--format", "json"], cwd=user_dir)
     assert got.returncode == 0, got.stderr
     want = _run([sys.executable, "-m", "compliance", "obligations", EXAMPLE.name,
-                 "--as-of", AS_OF, "--format", "json"], cwd=user_dir)
+                 "--as-of", AS_OF, "--format", "json"], cwd=user_dir, env=dict(os.environ))
     assert want.returncode == 0, want.stderr
     assert json.loads(got.stdout) == json.loads(want.stdout)
     verdicts = [o["verdict"] for j in json.loads(got.stdout)["jurisdictions"]
@@ -136,7 +138,7 @@ def test_installed_obligations_equal_the_checkout(installed: Path, user_dir: Pat
 def test_installed_rules_lint_counts_every_rule(installed: Path, tmp_path: Path) -> None:
     result = _run([str(installed), "rules", "lint"], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    from compliance.rulebook import rule_files
+    from compliance.law.rulebook import rule_files
 
     count = len(rule_files(ROOT / "jurisdictions"))
     assert f"✓ {count} rules pass all checks" in result.stdout

@@ -15,10 +15,10 @@ import pytest
 from _interop import rich_descriptor
 from hypothesis import HealthCheck, given, settings
 
+from compliance.descriptor.model import Descriptor
+from compliance.descriptor.validation import load_descriptor_file, parse_descriptor
 from compliance.interop.cyclonedx import build_bom, dumps, export_cyclonedx
 from compliance.interop.hf_card import card_to_descriptor, render
-from compliance.models.descriptor import Descriptor
-from compliance.validation import load_descriptor_file, parse_descriptor
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

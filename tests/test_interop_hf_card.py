@@ -12,6 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compliance.descriptor.model import Modality
+from compliance.descriptor.validation import parse_descriptor
+from compliance.descriptor.yamlio import load_text
 from compliance.interop.hf_card import (
     HF_LICENCES,
     PIPELINE_MODALITIES,
@@ -21,9 +24,6 @@ from compliance.interop.hf_card import (
     card_to_descriptor,
     render,
 )
-from compliance.models.descriptor import Modality
-from compliance.validation import parse_descriptor
-from compliance.yamlio import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "tests" / "data" / "hf_cards"
@@ -246,7 +246,7 @@ def test_licence_table_ids_are_well_formed_and_spdx_ids_are_listed() -> None:
 def test_licence_table_agrees_with_the_licence_catalogue() -> None:
     """The importer looks licences up in the rule data's catalogue first; its own table must
     give the same id for every Hub id the catalogue knows."""
-    from compliance.licences import load_catalogue
+    from compliance.law.licences import load_catalogue
     from compliance.paths import rules_dir
 
     catalogue = load_catalogue(rules_dir())
@@ -321,7 +321,7 @@ def _booleans(value: Any) -> list[bool]:
 @settings(max_examples=150, deadline=None)
 @given(card_values)
 def test_any_card_gives_a_valid_draft_with_only_card_facts(meta: dict[str, Any]) -> None:
-    from compliance.yamlio import dump
+    from compliance.descriptor.yamlio import dump
 
     raw = ("---\n" + (dump(meta) if meta else "{}\n") + "---\n# card\n").encode()
     result = card_to_descriptor(raw)

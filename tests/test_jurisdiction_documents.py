@@ -41,8 +41,13 @@ def _text(pdf: Path) -> str:
 @pytest.fixture(scope="module")
 def multi(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The EU + US-CA + KR pack, built once: its folder, manifest, and the rendered contexts."""
-    from compliance.pack import assess_descriptor, build_pack, load_descriptor, render_documents
-    from compliance.render.context import PackInfo
+    from compliance.documents.context import PackInfo
+    from compliance.documents.pack import (
+        assess_descriptor,
+        build_pack,
+        load_descriptor,
+        render_documents,
+    )
 
     folder = tmp_path_factory.mktemp("multi")
     source = folder / "frontier-chat.yaml"
@@ -51,7 +56,7 @@ def multi(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = build_pack(source, folder / "out", AS_OF, {"pdf"}, None)
     descriptor = load_descriptor(source)
     assessment = json.loads((path / "obligations.json").read_text("utf-8"))
-    from compliance.pack import crosswalk_data, instrument_names
+    from compliance.documents.pack import crosswalk_data, instrument_names
 
     info = PackInfo(as_of=AS_OF, descriptor_sha256="0" * 64, descriptor_name=source.name,
                     descriptor_dir=folder, tool_version="test", rules_version="test",
@@ -209,8 +214,8 @@ def test_transparency_report_crosswalk_appendix(multi: dict) -> None:
 
 
 def test_eu_only_examples_keep_their_document_list() -> None:
-    from compliance.pack import assess_descriptor, load_descriptor
-    from compliance.render.documents import decide
+    from compliance.documents.pack import assess_descriptor, load_descriptor
+    from compliance.documents.selection import decide
 
     checked = 0
     for path in sorted((ROOT / "examples").glob("*.yaml")):
@@ -226,7 +231,7 @@ def test_eu_only_examples_keep_their_document_list() -> None:
 
 
 def test_chinese_labelling_notice(tmp_path: Path) -> None:
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     source = tmp_path / "shanhai.yaml"
     source.write_text(yaml.safe_dump(_descriptor(CN_SCENARIO), sort_keys=False), "utf-8")
@@ -251,7 +256,7 @@ def test_chinese_labelling_notice(tmp_path: Path) -> None:
 
 
 def test_obligation_condition_in_a_structure() -> None:
-    from compliance.render.context import _Walker
+    from compliance.documents.context import _Walker
 
     def walker(verdict: str) -> _Walker:
         ob = {"id": "x.y.z", "rule": "x.y.z", "citation": "Art. 1", "verdict": verdict,

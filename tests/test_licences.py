@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import assess
-from compliance.explain import explain_text
-from compliance.facts import fact_view
-from compliance.licences import licence_facts, load_catalogue
-from compliance.models.descriptor import Descriptor
-from compliance.openness import openness
+from compliance.descriptor.model import Descriptor
+from compliance.descriptor.validation import parse_descriptor
+from compliance.law.checks import add_licence_checks
+from compliance.law.engine import assess
+from compliance.law.explain import explain_text
+from compliance.law.facts import fact_view
+from compliance.law.licences import licence_facts, load_catalogue
+from compliance.law.openness import openness
+from compliance.law.rulebook import load_rulebook
 from compliance.paths import rules_dir
-from compliance.rulebook import load_rulebook
-from compliance.validation import add_licence_checks, parse_descriptor
 
 ROOT = rules_dir()
 AS_OF = dt.date(2026, 11, 25)
@@ -114,7 +115,7 @@ def test_catalogue_files_are_not_rules(book) -> None:
 
 
 def test_catalogue_load_is_light() -> None:
-    code = ("import sys; from compliance.licences import load_catalogue; from compliance.paths import rules_dir;"
+    code = ("import sys; from compliance.law.licences import load_catalogue; from compliance.paths import rules_dir;"
             "load_catalogue(rules_dir());"
             "print(sorted(m for m in ('networkx','jinja2','weasyprint') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.lint import LINT_CHECKS, lint
+from compliance.law.lint import LINT_CHECKS, lint
 
 FAKE = Path(__file__).parent / "data" / "fake_rules"
 

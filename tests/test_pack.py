@@ -40,8 +40,8 @@ def test_pack_contents_and_manifest() -> None:
 
 
 def test_failed_build_leaves_previous_pack(tmp_path: Path) -> None:
+    from compliance.documents.pack import PackError, build_pack
     from compliance.errors import TemplateError
-    from compliance.pack import PackError, build_pack
 
     out = tmp_path / "out"
     first = build_pack(DATA / "hiring.yaml", out, AS_OF, {"html"}, None,
@@ -62,7 +62,7 @@ def test_failed_build_leaves_previous_pack(tmp_path: Path) -> None:
 
 
 def test_user_templates_are_searched_first(tmp_path: Path) -> None:
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     custom = tmp_path / "templates" / "eu" / "ai_act"
     custom.mkdir(parents=True)
@@ -77,7 +77,7 @@ def test_user_templates_are_searched_first(tmp_path: Path) -> None:
 
 
 def test_evidence_outside_descriptor_folder_is_refused(tmp_path: Path) -> None:
-    from compliance.pack import PackError, build_pack
+    from compliance.documents.pack import PackError, build_pack
 
     text = (DATA / "hiring.yaml").read_text().replace(
         "path: evidence/risk-register.md", "path: ../../../../../etc/passwd")
@@ -105,7 +105,7 @@ def _hostile_copy(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_descriptor_injection_renders_literally(tmp_path: Path) -> None:
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     path = build_pack(_hostile_copy(tmp_path), tmp_path / "out", AS_OF, {"pdf", "html"}, None,
                       assessment=sample_assessment("hiring"))
@@ -153,7 +153,7 @@ def test_cli_rejects_duplicate_system_ids(tmp_path: Path) -> None:
 def test_html_rendition_inlines_the_stylesheet_as_css(tmp_path: Path) -> None:
     """Inside <style> entities are not decoded: the stylesheet must stay CSS ("Doc Sans"), not
     become &#34;Doc Sans&#34; (which silently drops every font rule)."""
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     example = Path(__file__).resolve().parent.parent / "examples" / "customer-service-chatbot.yaml"
     pack = build_pack(example, tmp_path, dt.date(2026, 12, 6), {"html"})

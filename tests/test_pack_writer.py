@@ -33,7 +33,7 @@ def _cli_build(out: Path, *extra: str, files: tuple[Path, ...] = (DATA / "hiring
 
 
 def _build(out: Path, assessment: dict | None = None, notes: list[str] | None = None) -> Path:
-    from compliance.pack import build_pack
+    from compliance.documents.pack import build_pack
 
     extra = {} if notes is None else {"report": notes.append}
     return build_pack(DATA / "hiring.yaml", out, AS_OF, {"html"}, None,
@@ -147,8 +147,8 @@ import os, sys, time
 from pathlib import Path
 sys.path.insert(0, {tests!r})
 from _packs import AS_OF, DATA, sample_assessment
-from compliance import pack_writer
-from compliance.pack import build_pack
+from compliance.documents import pack_writer
+from compliance.documents.pack import build_pack
 
 write = pack_writer._write_file
 def paused(path, data):
@@ -215,7 +215,7 @@ import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {tests!r})
 from _packs import AS_OF, DATA
-from compliance.pack import build_pack
+from compliance.documents.pack import build_pack
 
 replace = os.replace
 moved = []

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import descriptor
 
-from compliance.engine import assess
-from compliance.models.descriptor import Descriptor
-from compliance.validation import parse_descriptor
-from compliance.yamlio import dump
+from compliance.descriptor.model import Descriptor
+from compliance.descriptor.validation import parse_descriptor
+from compliance.descriptor.yamlio import dump
+from compliance.law.engine import assess
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 AS_OF = st.dates(min_value=dt.date(2024, 8, 1), max_value=dt.date(2031, 12, 31))
@@ -92,9 +92,9 @@ def test_stating_systemic_risk_never_removes_an_obligation(rulebook, data: dict,
 @FAST
 @given(descriptor, AS_OF)
 def test_at_most_one_dated_arm_is_active(rulebook, data: dict, as_of: dt.date) -> None:
-    from compliance.engine.conditions import Context, Truth, evaluate
-    from compliance.engine.evaluator import _Evaluator, _subject_bindings
-    from compliance.facts import fact_view
+    from compliance.law.engine.conditions import Context, Truth, evaluate
+    from compliance.law.engine.evaluator import _Evaluator, _subject_bindings
+    from compliance.law.facts import fact_view
 
     facts = fact_view(Descriptor.model_validate(data))
     ev = _Evaluator(rulebook, facts, as_of)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from _packs import AS_OF, DATA, sample_assessment
 
-from compliance.pack import load_descriptor, render_documents
-from compliance.render.context import PackInfo, resolve
-from compliance.render.documents import decide
+from compliance.documents.context import PackInfo, resolve
+from compliance.documents.pack import load_descriptor, render_documents
+from compliance.documents.selection import decide
 
 
 def _render(name: str, assessment: dict | None = None, descriptor_path: Path | None = None):

@@ -125,8 +125,8 @@ def test_two_renders_are_byte_identical() -> None:
 
 
 def test_injection_fetches_nothing(tmp_path) -> None:
-    from compliance.render.environment import template_dirs
-    from compliance.render.pdf import render_pdf
+    from compliance.documents.environment import template_dirs
+    from compliance.documents.pdf import render_pdf
 
     hostile = (
         '<html><head><link rel="stylesheet" href="http://127.0.0.1:9/x.css">'

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import assess
-from compliance.models.descriptor import Descriptor
-from compliance.scenario import check_case, load_scenario
+from compliance.descriptor.model import Descriptor
+from compliance.law.engine import assess
+from compliance.law.scenario import check_case, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "jurisdictions").glob("*/*/tests/*.yaml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from compliance.schema_export import all_schemas, dumps
+from compliance.interop.schemas import all_schemas, dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def test_every_descriptor_field_has_a_description() -> None:
 def test_examples_validate_against_the_generated_schema() -> None:
     import jsonschema
 
-    from compliance.yamlio import load_bytes
+    from compliance.descriptor.yamlio import load_bytes
 
     schema = json.loads((ROOT / "schemas" / "ai-system.schema.json").read_text("utf-8"))
     validator = jsonschema.Draft202012Validator(schema)

@@ -345,7 +345,7 @@ def test_descriptor_values_are_escaped_not_evaluated(
 def test_loader_confines_names_and_symlinks(tmp_path: Path) -> None:
     import jinja2
 
-    from compliance.render.environment import ConfinedLoader, TemplatePathRefused
+    from compliance.documents.environment import ConfinedLoader, TemplatePathRefused
 
     root = tmp_path / "root"
     (root / "a").mkdir(parents=True)
@@ -371,7 +371,7 @@ def test_loader_confines_names_and_symlinks(tmp_path: Path) -> None:
 def test_bundled_templates_render_in_the_sandbox() -> None:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from compliance.render.environment import make_environment
+    from compliance.documents.environment import make_environment
 
     env = make_environment(None)
     assert isinstance(env, ImmutableSandboxedEnvironment)
@@ -381,8 +381,8 @@ def test_bundled_templates_render_in_the_sandbox() -> None:
 # --------------------------------------------------------------------------- the PDF fetcher
 
 def test_pdf_fetcher_serves_only_files_inside_the_template_folders(tmp_path: Path) -> None:
-    from compliance.render.environment import template_dirs
-    from compliance.render.pdf import RefusedURL, SafeFetcher, render_pdf
+    from compliance.documents.environment import template_dirs
+    from compliance.documents.pdf import RefusedURL, SafeFetcher, render_pdf
 
     user = tmp_path / "templates"
     (user / "org").mkdir(parents=True)

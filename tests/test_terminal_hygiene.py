@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.textsafe import UNSAFE, inert, json_safe, printable
+from compliance.io.textsafe import UNSAFE, inert, json_safe, printable
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "customer-service-chatbot.yaml"
@@ -180,7 +180,7 @@ def test_imported_card_yaml_is_inert_and_keeps_the_values(tmp_path: Path) -> Non
 
 
 def test_yaml_dump_round_trips_unsafe_strings() -> None:
-    from compliance.yamlio import dump, load_text
+    from compliance.descriptor.yamlio import dump, load_text
 
     data = {"a": EVIL, "b": ["\u202e", "x\ny\u2066"], "c": "plain"}
     text = dump(data)
@@ -193,7 +193,7 @@ def test_yaml_dump_round_trips_unsafe_strings() -> None:
 
 
 def test_pack_html_renders_bidi_and_controls_inert(evil_descriptor: Path) -> None:
-    from compliance.pack import prepare_documents
+    from compliance.documents.pack import prepare_documents
 
     _, _, _, _, rendered = prepare_documents(evil_descriptor, dt.date(2027, 12, 2))
     assert rendered
@@ -203,7 +203,7 @@ def test_pack_html_renders_bidi_and_controls_inert(evil_descriptor: Path) -> Non
 
 
 def test_pdf_render_backstop_escapes_what_templates_let_through() -> None:
-    from compliance.textsafe import inert_html
+    from compliance.io.textsafe import inert_html
 
     assert inert_html("<p>a\u202eb\x1bc</p>\r\n") == "<p>a\\u202eb\\x1bc</p>\r\n"
 

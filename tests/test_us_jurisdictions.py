@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compliance.engine import assess
-from compliance.lint import PINPOINT
-from compliance.models.descriptor import Descriptor
-from compliance.scenario import load_scenario
-from compliance.yamlio import dump
+from compliance.descriptor.model import Descriptor
+from compliance.descriptor.yamlio import dump
+from compliance.law.engine import assess
+from compliance.law.lint import PINPOINT
+from compliance.law.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 EU_AND_CA = ROOT / "jurisdictions/us_ca/sb53/tests/eu_and_california.yaml"
@@ -63,7 +63,7 @@ def test_jurisdiction_option_overrides_markets(tmp_path: Path) -> None:
 
 
 def test_each_us_jurisdiction_is_selected_by_its_market(rulebook) -> None:
-    from compliance.engine.evaluator import select_jurisdictions
+    from compliance.law.engine.evaluator import select_jurisdictions
 
     for code, market in zip(US_CODES, ("US-CA", "US-CO", "US-NYC", "US-TX", "US-UT"), strict=True):
         assert rulebook.jurisdictions[code].markets == [market]

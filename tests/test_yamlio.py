@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from compliance.yamlio import Mark, YamlError, dump, load_bytes, load_text
+from compliance.descriptor.yamlio import Mark, YamlError, dump, load_bytes, load_text
 
 
 def test_booleans_are_yaml_1_2_only() -> None:

@@ -1,7 +1,7 @@
 """Which reporting clocks run for each incident, and where they stand at an instant.
 
 Applicability of role- and classification-dependent clocks comes from the assessment of the
-descriptor (``compliance.engine.assess``): a clock runs for an incident when the obligation it
+descriptor (``compliance.law.engine.assess``): a clock runs for an incident when the obligation it
 belongs to applies to the system (or to a model the incident concerns) from a date not later
 than the day the organisation became aware, and the clock's own condition holds for the
 incident. Pure: the caller passes the assessment, the register and the instant.
@@ -14,14 +14,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
-from ..engine.conditions import Outcome, Truth
-from ..engine.conditions import Step as TruthStep
-from ..facts import fact_view
-from .clockbook import Clockbook
-from .clocks import ClockResult, ConditionCache, Due, StepResult, describe_duration, evaluate_clock
-from .model import Entry, IncidentRecord
-from .register import IncidentState, Register, _apply
+from compliance.incidents.clockbook import Clockbook
+from compliance.incidents.clocks import (
+    ClockResult,
+    ConditionCache,
+    Due,
+    StepResult,
+    describe_duration,
+    evaluate_clock,
+)
+from compliance.incidents.model import Entry, IncidentRecord
+from compliance.incidents.register import IncidentState, Register, _apply
+from compliance.law.engine.conditions import Outcome, Truth
+from compliance.law.engine.conditions import Step as TruthStep
+from compliance.law.facts import fact_view
+from compliance.version import __version__
 
 FORMAT_VERSION = 1
 UTC = dt.UTC

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datafile import parse_data_file, read_data_file
-from ..errors import RuleDataError
-from ..models.clock import Clock, StartEvent
-from ..models.rule import ClassificationRef, Condition, Kind, Leaf, Some
+from compliance.errors import RuleDataError
+from compliance.incidents.clock_model import Clock, StartEvent
+from compliance.law.datafile import parse_data_file, read_data_file
+from compliance.law.lint import PINPOINT, _resolve, _walk, lint_check
+from compliance.law.models.rule import ClassificationRef, Condition, Kind, Leaf, Some
 
 if TYPE_CHECKING:
-    from ..rulebook import Rulebook
+    from compliance.law.rulebook import Rulebook
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,7 @@ def _conditions(clock: Clock) -> Iterator[Condition]:
 
 
 def _fact_ok(path: str, inside_some: bool) -> bool:
-    from ..lint import _resolve
-    from .model import IncidentRecord
+    from compliance.incidents.model import IncidentRecord
 
     if path.startswith(".") and inside_some:
         return True
@@ -103,7 +103,6 @@ def _fact_ok(path: str, inside_some: bool) -> bool:
 
 def lint_clocks(book: Rulebook) -> Iterator[str]:
     """Yield findings for every clock file below the rule book's root."""
-    from ..lint import PINPOINT, _walk
 
     root = book.root
     for path in clock_files(root):
@@ -153,3 +152,9 @@ def lint_clocks(book: Rulebook) -> Iterator[str]:
                     target = book.rules.get(node.classification)
                     if target is None or target.rule.kind is not Kind.classification:
                         yield f"{shown}: unknown classification {node.classification}"
+
+
+@lint_check("clocks")
+def clocks_check(book: Rulebook) -> Iterator[str]:
+    """Reporting clock files (*/*/clocks/*.yaml) parse, cite canonically and refer to existing duties and facts."""
+    yield from lint_clocks(book)

@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.conditions import Context, Outcome, Truth, evaluate
-from ..models.clock import Clock, Limit, ReportKind, StartEvent, Step
-from .model import IncidentRecord, ReportEntry
+from compliance.incidents.clock_model import Clock, Limit, ReportKind, StartEvent, Step
+from compliance.incidents.model import IncidentRecord, ReportEntry
+from compliance.law.engine.conditions import Context, Outcome, Truth, evaluate
 
 UTC = dt.UTC
 

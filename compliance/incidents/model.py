@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..models.clock import ReportKind
+from compliance.incidents.clock_model import ReportKind
 
 IncidentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
 Identifier = IncidentId

@@ -27,8 +27,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..errors import ComplianceError, InputError
-from .model import (
+from compliance.errors import ComplianceError, InputError
+from compliance.incidents.model import (
     AmendmentEntry,
     Body,
     Entry,
@@ -286,11 +286,11 @@ def _apply(incidents: dict[str, IncidentState], entry: Entry, number: int) -> Pr
 
 
 def read_bytes(path: Path) -> bytes:
-    """The register's bytes (at most :data:`MAX_BYTES`; see :func:`compliance.fsutil.read_input`).
+    """The register's bytes (at most :data:`MAX_BYTES`; see :func:`compliance.io.fsutil.read_input`).
     A missing register is a finding (RegisterError, exit 1): it is never treated as empty. One
     that is not a regular file or cannot be read is a usage error (exit 2); one over the limit
     an InputError (exit 1)."""
-    from ..fsutil import UnreadableFileError, read_input
+    from compliance.io.fsutil import UnreadableFileError, read_input
 
     try:
         return read_input(path, MAX_BYTES, what="incident register")
@@ -369,7 +369,7 @@ def load(path: Path) -> Register:
 def _locked(path: Path) -> Iterator[int]:
     import fcntl
 
-    from ..fsutil import UnreadableFileError, file_kind
+    from compliance.io.fsutil import UnreadableFileError, file_kind
 
     path.parent.mkdir(parents=True, exist_ok=True)
     hint = "the register must be a regular file; point incidents.path at one"
@@ -397,7 +397,7 @@ def _locked(path: Path) -> Iterator[int]:
 
 
 def _read_fd(fd: int, path: Path) -> bytes:
-    from ..fsutil import InputTooLargeError
+    from compliance.io.fsutil import InputTooLargeError
 
     size = os.fstat(fd).st_size
     if size > MAX_BYTES:

@@ -10,7 +10,7 @@ import re
 import uuid
 from typing import Any
 
-from ..models.descriptor import AIModel, DataSource, Descriptor
+from compliance.descriptor.model import AIModel, DataSource, Descriptor
 
 # Namespace for the name-based UUIDs of exported documents (uuid5 of the descriptor digest).
 # Fixed forever: changing it would change every serial number.

@@ -20,9 +20,8 @@ import json
 import warnings
 from typing import Any
 
-from .. import __version__
-from ..models.descriptor import AIModel, Descriptor, Licence
-from ._common import (
+from compliance.descriptor.model import AIModel, Descriptor, Licence
+from compliance.interop._common import (
     MODEL_PROPERTY_PATHS,
     SOURCE_PREFIX,
     SOURCE_PROPERTY_PATHS,
@@ -33,6 +32,7 @@ from ._common import (
     properties_for,
     slug,
 )
+from compliance.version import __version__
 
 SPEC_VERSION = "1.6"
 

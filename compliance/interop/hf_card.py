@@ -1,6 +1,6 @@
 """Draft a descriptor from a Hugging Face model card's YAML front matter.
 
-The card's metadata is parsed with the project's strict YAML loader (compliance.yamlio): no
+The card's metadata is parsed with the project's strict YAML loader (compliance.descriptor.yamlio): no
 tags, YAML 1.2 booleans, duplicate keys rejected. Only facts the metadata states are carried
 over, through explicit tables; everything else stays unknown (absent) and is listed in a
 comment block at the top of the draft. Required fields the card cannot supply get the
@@ -26,8 +26,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..textsafe import json_safe
-from ..yamlio import Located, Mark, YamlError, decode, dump, load_text
+from compliance.descriptor.yamlio import Located, Mark, YamlError, decode, dump, load_text
+from compliance.io.textsafe import json_safe
 
 PLACEHOLDER = "REPLACE-ME"
 
@@ -326,8 +326,8 @@ def _catalogue() -> Any:
     """The licence catalogue shipped with the rule data (jurisdictions/_licences), which knows
     Hub ids and license_name spellings of custom licences; None when it is not available."""
     try:
-        from ..licences import load_catalogue
-        from ..paths import rules_dir
+        from compliance.law.licences import load_catalogue
+        from compliance.paths import rules_dir
     except ImportError:  # pragma: no cover - the catalogue ships with the package
         return None
     return load_catalogue(rules_dir())
@@ -592,7 +592,7 @@ def _ordered_model(model: dict[str, Any]) -> dict[str, Any]:
 
 def _unknown_facts(data: dict[str, Any]) -> list[str]:
     """Facts the draft leaves unknown, per section, in the models' field order."""
-    from ..models.descriptor import AIModel, Organisation, System
+    from compliance.descriptor.model import AIModel, Organisation, System
 
     def missing(model_cls: Any, present: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
         return [name for name in model_cls.model_fields if name not in present and name not in skip]

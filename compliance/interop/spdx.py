@@ -22,9 +22,8 @@ import json
 import re
 from typing import Any
 
-from .. import __version__
-from ..models.descriptor import AIModel, DataSource, Descriptor, Licence, Modality
-from ._common import (
+from compliance.descriptor.model import AIModel, DataSource, Descriptor, Licence, Modality
+from compliance.interop._common import (
     MODEL_PROPERTY_PATHS,
     SOURCE_PREFIX,
     SOURCE_PROPERTY_PATHS,
@@ -36,6 +35,7 @@ from ._common import (
     properties_for,
     slug,
 )
+from compliance.version import __version__
 
 SPEC_VERSION = "3.0.1"
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"

@@ -1,0 +1,37 @@
+"""Commands that live in their own modules. They are imported only when invoked (or when help
+lists them), so their dependencies stay off the validation path."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+LAZY_COMMANDS: dict[str, str] = {
+    "build": "compliance.cli.build:build_command",
+    "crosswalk": "compliance.cli.crosswalk:crosswalk_command",
+    "incident": "compliance.cli.incident:incident_command",
+    "openness": "compliance.cli.openness:openness_command",
+    "diff": "compliance.cli.diff:diff_command",
+    "status": "compliance.cli.status:status_command",
+    "import": "compliance.cli.import_:import_group",
+    "export": "compliance.cli.export:export_group",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports some subcommands on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
+            try:
+                command: Any = getattr(importlib.import_module(module_name), attr)
+            except ImportError:
+                return None
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)

@@ -1,0 +1,164 @@
+"""Renderers for validation results and assessments: text, JSON and SARIF 2.1.0.
+
+Text output passes :func:`~compliance.io.textsafe.printable` and JSON output
+:func:`~compliance.io.textsafe.json_safe` on the way out, so input that holds terminal escapes or
+bidirectional overrides is shown escaped, never acted on (see :mod:`compliance.io.textsafe`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from compliance.descriptor.problems import Problem, Severity
+from compliance.io.textsafe import json_safe, printable
+from compliance.version import __version__
+
+if TYPE_CHECKING:
+    from compliance.descriptor.validation import LoadResult
+    from compliance.law.engine.results import Assessment, ObligationResult
+
+
+def to_json_text(data: Any) -> str:
+    """Indented JSON, non-ASCII text kept readable; control and bidi characters as ``\\uXXXX``."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
+
+
+def _problem_json(p: Problem) -> dict[str, Any]:
+    return {
+        "file": p.file, "line": p.line, "column": p.column, "severity": p.severity.value,
+        "check": p.check, "path": p.path, "message": p.message, "hint": p.hint,
+    }
+
+
+def _summary(results: list[LoadResult], strict: bool) -> str:
+    errors = sum(len(r.errors) for r in results)
+    warnings = sum(len(r.warnings) for r in results)
+    failed = sum(1 for r in results if r.errors or (strict and r.warnings))
+    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    counts = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    if failed:
+        return f"✗ {failed} of {files} invalid ({counts})\n"
+    extra = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    return f"✓ {files} valid{extra}\n"
+
+
+def _sarif(results: list[LoadResult], strict: bool) -> dict[str, Any]:
+    problems = [p for r in results for p in sorted(r.problems)]
+    rules = sorted({p.check for p in problems})
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "compliance",
+                "version": __version__,
+                "informationUri": "https://github.com/compliance-tool/compliance",
+                "rules": [{"id": rule, "shortDescription": {"text": rule}} for rule in rules],
+            }},
+            "results": [{
+                "ruleId": p.check,
+                "level": "error" if (p.severity is Severity.error or strict) else "warning",
+                "message": {"text": p.message + (f" (hint: {p.hint})" if p.hint else "")},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": p.file.replace("\\", "/")},
+                    "region": {"startLine": p.line, "startColumn": p.column},
+                }}],
+            } for p in problems],
+        }],
+    }
+
+
+def render_validation(results: list[LoadResult], fmt: str, *, strict: bool, quiet: bool) -> str:
+    if fmt == "json":
+        return to_json_text({
+            "valid": not any(r.errors or (strict and r.warnings) for r in results),
+            "files": [{"file": r.file, "valid": not (r.errors or (strict and r.warnings)),
+                       "problems": [_problem_json(p) for p in sorted(r.problems)]} for r in results],
+        })
+    if fmt == "sarif":
+        return to_json_text(_sarif(results, strict))
+    lines = [p.format() for r in results for p in sorted(r.problems)]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    return printable(text if quiet else text + _summary(results, strict))
+
+
+# --------------------------------------------------------------------------- assessment text
+
+_GROUPS = (
+    ("in_force", "In force"),
+    ("upcoming", "Upcoming"),
+    ("undetermined", "Undetermined (facts missing)"),
+    ("does_not_apply", "Does not apply"),
+)
+
+
+def _group(o: ObligationResult) -> str:
+    if o.verdict.value == "applies":
+        return o.status.value if o.status else "in_force"
+    return o.verdict.value
+
+
+def _line(o: ObligationResult, ids: bool, prefix: dict[str, str]) -> str:
+    subject = "" if o.subject == "system" else f" [{o.subject}]"
+    when = ""
+    if o.applies_from:
+        when = f" — from {o.applies_from.isoformat()}"
+    cite = prefix.get(o.rule.citation.instrument, "") + o.rule.citation.pinpoint
+    text = f"  {cite:<24} {o.rule.title}{subject}{when}"
+    if ids:
+        text += f"\n  {'':<24} id: {o.id}"
+    if o.verdict.value == "undetermined" and o.missing:
+        text += f"\n  {'':<24} missing: {', '.join(o.missing)}"
+    return text
+
+
+def render_assessment_text(assessment: Assessment, *, show_all: bool = False, ids: bool = False) -> str:
+    d = assessment.descriptor
+    out = [
+        f"{d.system.name} ({d.system.id}{', version ' + d.system.version if d.system.version else ''})",
+        f"as of {assessment.as_of.isoformat()} — not legal advice",
+        "",
+    ]
+    left_out = [f"{code} ({reason})" for code, chosen, reason in assessment.selection if not chosen]
+    if left_out:
+        out.append("Not evaluated: " + "; ".join(left_out) + " — use --jurisdiction to include")
+        out.append("")
+    for j in assessment.jurisdictions:
+        out.append(f"== {j.jurisdiction.name} ({j.jurisdiction.code}, rules {j.jurisdiction.rules_version})")
+        if j.tier:
+            out.append(f"Risk tier: {j.tier.label}")
+            out.extend(f"  note: {c}" for c in j.tier.caveats)
+        held = [c for c in j.classifications if c.truth.value == "true"]
+        if held:
+            out.append("Classifications that hold:")
+            out.extend(
+                f"  {c.rule.citation.pinpoint:<24} {c.rule.title}"
+                + ("" if c.subject == "system" else f" [{c.subject}]")
+                for c in held
+            )
+        counts = Counter(_group(o) for o in j.obligations)
+        # several instruments (an act and its decree): name the instrument before each pinpoint
+        used = {o.rule.citation.instrument for o in j.obligations}
+        prefix = ({k: f"{v.short} " for k, v in j.jurisdiction.instruments.items()} if len(used) > 1 else {})
+        out.append("")
+        for key, title in _GROUPS:
+            items = [o for o in j.obligations if _group(o) == key]
+            if key == "does_not_apply" and not show_all:
+                if items:
+                    out.append(f"{title}: {len(items)} (use --all to list them)")
+                continue
+            if not items:
+                continue
+            out.append(f"{title} ({counts[key]}):")
+            roles = sorted({(o.roles or tuple(o.rule.addressees or ()))[0] for o in items})
+            for role in roles:
+                mine = [o for o in items if (o.roles or tuple(o.rule.addressees or ()))[0] == role]
+                if not mine:
+                    continue
+                out.append(f" as {role}:")
+                out.extend(_line(o, ids, prefix) for o in mine)
+            out.append("")
+    out.append("Explain a line: compliance explain FILE ID   (show ids with --ids; part of an id is enough, e.g. art_26_7)")
+    return printable("\n".join(out) + "\n")

@@ -1,0 +1,413 @@
+"""Audit-pack assembly: one directory per AI system, written atomically.
+
+A pack holds the documents whose obligations apply (plus the transparency report, always),
+``obligations.json`` (the engine's output), a copy of the descriptor, ``index.html`` (which
+document is present or absent, and why) and ``manifest.json`` (every file with its SHA-256, the
+tool version, the rule-data version and the as-of date). Everything is rendered in memory, then
+written by :mod:`compliance.documents.pack_writer`: atomically, keeping files in the pack folder that
+compliance did not write; a failed build leaves the previous pack untouched. Same inputs give
+byte-identical files.
+
+WeasyPrint is imported lazily (only ``compliance.documents.pdf`` imports it), so importing this
+module stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from compliance.descriptor.model import Descriptor
+from compliance.documents.context import (
+    PackInfo,
+    evidence_records,
+    incident_log_context,
+    load_structure,
+    structured_context,
+    transparency_context,
+)
+from compliance.documents.environment import find_file, make_environment, template_dirs
+from compliance.documents.selection import Decision, decide
+from compliance.errors import ComplianceError
+from compliance.io.textsafe import inert
+
+FORMATS = frozenset({"pdf", "html"})
+DESCRIPTOR_COPY = "descriptor.yaml"
+OBLIGATIONS_FILE = "obligations.json"
+MANIFEST_FILE = "manifest.json"
+INDEX_FILE = "index.html"
+
+
+class PackError(ComplianceError):
+    """A pack could not be built (the previous pack, if any, is untouched)."""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    decision: Decision
+    html: str
+    context: dict[str, Any]
+
+
+def _tool_version() -> str:
+    from compliance.version import __version__
+
+    return __version__
+
+
+def load_descriptor(path: Path) -> Descriptor:
+    """Load and validate a descriptor; invalid input raises :class:`PackError` (exit 1)."""
+    from compliance.descriptor.validation import load_valid_descriptor
+    from compliance.errors import InputError
+
+    try:
+        return load_valid_descriptor(path)
+    except InputError as exc:
+        raise PackError(exc.message, exc.hint) from None
+
+
+def assess_descriptor(
+    descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None = None
+) -> dict[str, Any]:
+    """Run the obligations engine and return its JSON form (``obligations.json``)."""
+    return dict(_assessment(descriptor, as_of, rules_dir).to_json())
+
+
+def _assessment(descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None) -> Any:
+    from compliance.law.engine.evaluator import assess_selected
+    from compliance.law.rulebook import load_rulebook
+    from compliance.paths import rules_dir as default_rules
+
+    return assess_selected(descriptor, load_rulebook(rules_dir or default_rules()), as_of)
+
+
+def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
+                  rules_dir: Path | None = None, assessment: Any = None) -> dict[str, Any]:
+    """The incident register's verification and every reporting clock, for the incident log.
+    ``assessment`` is the engine result the pack already has (computed here if not given).
+    Never raises on a bad register: a failed verification is shown in the document."""
+    if descriptor.incidents is None:
+        return {"stated": False}
+    from compliance.incidents.check import _incident_json, check
+    from compliance.incidents.clockbook import load_clocks
+    from compliance.incidents.register import RegisterError, load, verify
+    from compliance.paths import rules_dir as default_rules
+
+    relative = descriptor.incidents.path
+    path = descriptor_path.parent / relative
+    data: dict[str, Any] = {"stated": True, "path": relative}
+    if not path.is_file():
+        data["missing"] = True
+        return data
+    verification = verify(path)
+    # the register's absolute path would make the document depend on where it was built
+    data["verification"] = {k: v for k, v in verification.to_json().items() if k != "register"}
+    if not verification.ok:
+        return data
+    root = rules_dir or default_rules()
+    if assessment is None:
+        assessment = _assessment(descriptor, as_of, rules_dir)
+    instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
+    try:
+        result = check(descriptor, load(path), assessment, load_clocks(root), instant, relative)
+    except RegisterError as exc:
+        data["error"] = exc.message
+        return data
+    summary = result.to_json()
+    data["check"] = {
+        "as_of": summary["as_of"],
+        "head": summary["register"]["head"],
+        "entries": summary["register"]["entries"],
+        "clocks": summary["clocks"],
+        "overdue": summary["summary"]["overdue"],
+        "incidents": [_incident_json(i, instant, full=True) for i in result.incidents],
+    }
+    return data
+
+
+def openness_data(descriptor: Descriptor, rules_dir: Path | None = None) -> dict[str, Any] | None:
+    """Per-model openness from the licence catalogue, for the transparency report."""
+    if not descriptor.models:
+        return None
+    from compliance.law.licences import load_catalogue
+    from compliance.law.openness import openness
+    from compliance.paths import rules_dir as default_rules
+
+    return openness(descriptor, load_catalogue(rules_dir or default_rules()))
+
+
+def crosswalk_data(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> list[dict[str, Any]]:
+    """For each crosswalk whose law is in the assessment, the rows whose obligations apply (in
+    force or upcoming), as plain data for the transparency report's appendix."""
+    from compliance.law.crosswalk import (
+        crosswalk_files,
+        crosswalk_json,
+        load_crosswalk,
+        select_rows_json,
+    )
+    from compliance.paths import rules_dir as default_rules
+
+    assessed = {j.get("code") for j in assessment.get("jurisdictions", [])}
+    out = []
+    for path in crosswalk_files(rules_dir or default_rules()):
+        cw = load_crosswalk(path)
+        if cw.jurisdiction in assessed:
+            out.append({"name": path.stem, **crosswalk_json(cw, select_rows_json(cw, assessment))})
+    return out
+
+
+def instrument_names(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """Short names of each assessed jurisdiction's instruments (``{code: {key: short}}``), so the
+    report can tell apart two instruments' articles of the same number."""
+    from compliance.descriptor.yamlio import load_bytes
+    from compliance.law.datafile import read_data_file
+    from compliance.law.models.rule import Jurisdiction
+    from compliance.paths import rules_dir as default_rules
+
+    root = rules_dir or default_rules()
+    names: dict[str, dict[str, str]] = {}
+    for j in assessment.get("jurisdictions", []):
+        manifest = root / str(j.get("code")) / "jurisdiction.yaml"
+        if not manifest.is_file():
+            continue
+        parsed = Jurisdiction.model_validate(load_bytes(read_data_file(manifest)).data)
+        names[parsed.code] = {key: inst.short or key for key, inst in parsed.instruments.items()}
+    return names
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _rules_version(assessment: Mapping[str, Any]) -> str:
+    versions = [
+        f"{j.get('code', '?')} {j.get('rules_version', '?')}"
+        for j in assessment.get("jurisdictions", [])
+    ]
+    return ", ".join(versions) or "none"
+
+
+def render_documents(
+    descriptor: Descriptor,
+    assessment: Mapping[str, Any],
+    info: PackInfo,
+    templates_dir: Path | None,
+    *,
+    inline_css: bool = False,
+) -> tuple[list[Decision], list[RenderedDocument]]:
+    """Decide which documents apply and render each to HTML (no PDF yet)."""
+    env = make_environment(templates_dir)
+    decisions = decide(assessment, [m.id for m in descriptor.models or []])
+    evidence = evidence_records(descriptor, info)
+    css = _stylesheet(templates_dir) if inline_css else ""
+    rendered: list[RenderedDocument] = []
+    all_gaps: list[dict[str, Any]] = []
+    report_decision: Decision | None = None
+    for decision in decisions:
+        if not decision.present:
+            continue
+        if decision.spec.always:
+            report_decision = decision
+            continue
+        if decision.spec.key == "incident_log":
+            continue  # rendered from the register below
+        structure_name = decision.spec.template.replace(".html.j2", ".sections.yaml")
+        structure = load_structure(find_file(structure_name, templates_dir))
+        ctx = structured_context(decision, structure, descriptor, assessment, info, evidence)
+        for gap in ctx["gaps"]:
+            all_gaps.append({**gap, "document": decision.stem})
+        ctx["inline_css"] = css
+        html = env.get_template(decision.spec.template).render(ctx)
+        rendered.append(RenderedDocument(decision, html, ctx))
+    for decision in decisions:
+        if decision.present and decision.spec.key == "incident_log":
+            ctx = incident_log_context(decision, descriptor, assessment, info)
+            ctx["inline_css"] = css
+            rendered.append(RenderedDocument(decision, env.get_template(decision.spec.template).render(ctx), ctx))
+            all_gaps.extend({**g, "document": decision.stem} for g in ctx["gaps"])
+    if report_decision is not None:
+        ctx = transparency_context(
+            report_decision, descriptor, assessment, info, evidence, decisions, all_gaps
+        )
+        ctx["inline_css"] = css
+        html = env.get_template(report_decision.spec.template).render(ctx)
+        rendered.insert(0, RenderedDocument(report_decision, html, ctx))
+    return decisions, rendered
+
+
+def _stylesheet(templates_dir: Path | None) -> Markup:
+    """The print stylesheet for HTML renditions, inlined in ``<style>``. It is template data (the
+    bundled or the user's ``--templates`` copy), not input, and HTML entities are not decoded
+    inside ``<style>``: it is passed as markup so that ``"Doc Sans"`` stays a CSS string instead
+    of becoming ``&#34;Doc Sans&#34;``. A ``</style>`` in it is refused."""
+    from compliance.descriptor.yamlio import MAX_BYTES
+    from compliance.io.fsutil import read_input
+
+    path = find_file("base/print.css", templates_dir)
+    css = read_input(path, MAX_BYTES, what="stylesheet").decode("utf-8", "replace")
+    if "</style" in css.lower():
+        raise PackError(f"{path}: a stylesheet must not contain '</style'",
+                        "remove it: the stylesheet is inlined into each HTML document")
+    return Markup(css)  # noqa: S704 - template data, checked above; not descriptor input
+
+
+def _index_html(
+    descriptor: Descriptor, info: PackInfo, decisions: Iterable[Decision], templates_dir: Path | None,
+    formats: frozenset[str] | set[str] = frozenset({"pdf"}),
+) -> str:
+    """The pack's index page; each present document links the file this build wrote (the PDF,
+    or the HTML rendition when only HTML was asked for)."""
+    suffix = "pdf" if "pdf" in formats else "html"
+    env = make_environment(templates_dir)
+    return env.get_template("base/index.html.j2").render(
+        system=inert({"name": descriptor.system.name, "id": descriptor.system.id,
+                      "version": descriptor.system.version or ""}),
+        as_of=info.as_of.isoformat(),
+        descriptor_sha256=info.descriptor_sha256,
+        rules_version=info.rules_version,
+        tool_version=info.tool_version,
+        documents=[
+            {"title": d.spec.title, "model": d.model_id or "", "present": d.present,
+             "file": f"{d.stem}.{suffix}" if d.present else "", "reason": d.reason,
+             "basis": d.spec.basis}
+            for d in decisions
+        ],
+    )
+
+
+def prepare_documents(
+    descriptor_path: Path,
+    as_of: dt.date,
+    templates_dir: Path | None = None,
+    *,
+    assessment: Mapping[str, Any] | None = None,
+    rules_dir: Path | None = None,
+) -> tuple[Descriptor, Mapping[str, Any], PackInfo, list[Decision], list[RenderedDocument]]:
+    """Everything before the PDF renders: the assessment, the pack facts and each document's
+    HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison)."""
+    from compliance.descriptor.yamlio import MAX_BYTES
+    from compliance.io.fsutil import read_input
+
+    raw = read_input(descriptor_path, MAX_BYTES, what="descriptor")
+    descriptor = load_descriptor(descriptor_path)
+    engine_result = None
+    if assessment is None:
+        engine_result = _assessment(descriptor, as_of, rules_dir)
+        assessment = dict(engine_result.to_json())
+    info = PackInfo(
+        as_of=as_of,
+        descriptor_sha256=hashlib.sha256(raw).hexdigest(),
+        descriptor_name=descriptor_path.name,
+        descriptor_dir=descriptor_path.parent,
+        tool_version=str(assessment.get("tool", {}).get("version") or _tool_version()),
+        rules_version=_rules_version(assessment),
+        disclaimer=" ".join(
+            j["disclaimer"] for j in assessment.get("jurisdictions", []) if j.get("disclaimer")
+        ) or None,
+        openness=openness_data(descriptor, rules_dir),
+        incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir, engine_result),
+        crosswalks=crosswalk_data(assessment, rules_dir),
+        instruments=instrument_names(assessment, rules_dir),
+    )
+    decisions, rendered = render_documents(
+        descriptor, assessment, info, templates_dir, inline_css=False
+    )
+
+    return descriptor, assessment, info, decisions, rendered
+
+
+def build_pack(
+    descriptor_path: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    formats: set[str] | frozenset[str] = frozenset({"pdf"}),
+    templates_dir: Path | None = None,
+    *,
+    assessment: Mapping[str, Any] | None = None,
+    rules_dir: Path | None = None,
+    report: Callable[[str], None] | None = None,
+) -> Path:
+    """Build the audit pack for one descriptor under ``out_dir/<system id>``; return its path.
+
+    ``assessment`` lets callers (tests, benchmarks) pass an engine result; normally the engine
+    is run here. Files in the pack folder that compliance did not write are kept, and named
+    once through ``report``; how the pack is written, and what that guarantees, is described in
+    :mod:`compliance.documents.pack_writer`.
+    """
+    unknown = set(formats) - FORMATS
+    if unknown or not formats:
+        raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
+    from compliance.descriptor.yamlio import MAX_BYTES
+    from compliance.io.fsutil import read_input
+
+    raw = read_input(descriptor_path, MAX_BYTES, what="descriptor")
+    descriptor, assessment, info, decisions, rendered = prepare_documents(
+        descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir)
+    obligations_json = _json_bytes(assessment)
+
+    from compliance.documents.pack_writer import commit_pack, kept_message, prepare_target
+
+    prepare_target(out_dir, descriptor.system.id)  # refuses a non-pack folder before rendering
+    files: dict[str, bytes] = {
+        DESCRIPTOR_COPY: raw,
+        OBLIGATIONS_FILE: obligations_json,
+    }
+    pages: dict[str, int] = {}
+    if "pdf" in formats:
+        from compliance.documents.pdf import AttachmentData, render_pdf
+
+        attachments = [
+            AttachmentData(DESCRIPTOR_COPY, raw, "System descriptor the documents were "
+                           "generated from", "Source"),
+            AttachmentData(OBLIGATIONS_FILE, obligations_json, "Obligations assessment "
+                           "(engine output)", "Data"),
+        ]
+        roots = template_dirs(templates_dir)
+        for doc in rendered:
+            result = render_pdf(doc.html, roots=roots, as_of=as_of, attachments=attachments)
+            files[f"{doc.decision.stem}.pdf"] = result.pdf
+            pages[f"{doc.decision.stem}.pdf"] = result.pages
+    if "html" in formats:
+        css = _stylesheet(templates_dir)
+        env = make_environment(templates_dir)
+        for doc in rendered:
+            ctx = {**doc.context, "inline_css": css}
+            files[f"{doc.decision.stem}.html"] = env.get_template(
+                doc.decision.spec.template).render(ctx).encode("utf-8")
+    files[INDEX_FILE] = _index_html(descriptor, info, decisions, templates_dir,
+                                    formats).encode("utf-8")
+    manifest = {
+        "tool": {"name": "compliance", "version": info.tool_version},
+        "as_of": as_of.isoformat(),
+        "rules_version": info.rules_version,
+        "system": {"id": descriptor.system.id, "name": descriptor.system.name,
+                   "version": descriptor.system.version},
+        "descriptor": {"name": descriptor_path.name, "sha256": info.descriptor_sha256},
+        "formats": sorted(formats),
+        "documents": [
+            {"document": d.spec.key, "title": d.spec.title, "subject": d.subject,
+             "present": d.present,
+             "file": f"{d.stem}.pdf" if d.present and "pdf" in formats else None,
+             "files": [n for n in (f"{d.stem}.pdf", f"{d.stem}.html") if d.present and n in files],
+             "reason": d.reason,
+             "obligations": [o["id"] for o in d.applying]}
+            for d in decisions
+        ],
+        "files": [
+            {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+             **({"pages": pages[name]} if name in pages else {})}
+            for name, data in sorted(files.items())
+        ],
+    }
+    written = commit_pack(out_dir, descriptor.system.id,
+                          {**files, MANIFEST_FILE: _json_bytes(manifest)})
+    if written.kept and report is not None:
+        report(f"{written.path}: {kept_message(written.kept)}")
+    return written.path

@@ -1,0 +1,525 @@
+"""Writing audit packs into the output folder without ever losing a file the user put there.
+
+A pack folder ``<out>/<system id>/`` belongs to the user as much as to the tool: people drop a
+hand-signed declaration or their own notes next to the generated documents. The writer therefore
+owns exactly the files that the folder's previous ``manifest.json`` lists (plus, after an
+interrupted build, those its pending journal lists) and the files it writes now. Every other file
+and subfolder is never opened, moved or deleted; the build reports them once ("kept 1 file not
+written by compliance: signed.pdf"). A folder that exists, is not empty and holds no manifest
+written by compliance for this system is refused (:class:`PackTargetError`, exit code 2: the
+command line points the build at a folder it must not write, nothing is wrong with the
+descriptor).
+
+Guarantees of :func:`commit_pack`:
+
+* **User files.** Files and folders the writer does not own are left as they are, at every
+  moment of a build, including a build killed half-way. (The one overlap: a file the user put
+  under a name the pack writes now is that pack file, as the pack's index and manifest say.)
+* **Whole pack, new folder.** When the pack folder does not exist yet, the complete pack
+  (manifest included) is written in a staging folder next to it and renamed into place: a reader
+  sees no folder, then the whole pack.
+* **Existing pack.** Each file is replaced atomically (``os.replace`` of a complete, fsynced
+  file): a reader never sees a truncated file. ``manifest.json`` is the commit record: it is
+  removed before the first file is replaced and written last, so whenever it is present, every
+  file it lists is there with the listed SHA-256. A reader that opens files while a build runs
+  can see a mix of previous and new documents, but never together with a manifest.
+* **Failure.** A build that raises before its manifest is in place puts the previous files back
+  (they are hard-linked, or copied where links are not supported, before being replaced), so
+  a failed build leaves the previous pack as it was. Rendering happens before anything in the
+  output folder is touched.
+* **Kill.** Before the first file is replaced, a journal (``.compliance-pending.json``) naming
+  every file of the previous and the new pack is written into the pack folder. A build killed
+  at any point leaves either the previous pack, the new pack, or a folder with that journal,
+  which the next build treats as its own and completes. Files that no longer belong to the pack
+  (a document that no longer applies) are removed at the build that drops them.
+* **Stale staging folders.** Staging folders are named ``.<system id>.<pid>.<random>.tmp`` and
+  are locked (``flock``) by the build that made them, for as long as it runs. A build removes
+  such folders when no process holds their lock and their pid is not alive on this host, so
+  folders of concurrent builds (``build --jobs``, other processes, other containers sharing the
+  folder) are left alone. A reused pid only delays the clean-up; it never removes a live build's
+  folder.
+* **Concurrent builds.** Builds of different systems use different staging and pack folders.
+  Two builds of the same system are serialised by a lock on the pack folder.
+
+The top-level ``index.html`` (:func:`write_packs_index`) lists every pack present in the output
+folder, read from each pack's manifest, and is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from compliance.errors import UsageError
+
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+JOURNAL = ".compliance-pending.json"
+PACKS_INDEX_TEMPLATE = "base/packs-index.html.j2"
+#: The marker by which a build recognises the top-level index it may replace.
+GENERATOR_MARKER = b'<meta name="generator" content="compliance">'
+
+_BACKUP_DIR = ".previous"
+#: Names the writer ever writes into a pack folder (system and model ids share this pattern).
+_PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_STAGING = re.compile(r"^\.(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
+#: Temporary files of :func:`_replace_file` (the top-level index; the journal in a pack folder).
+_INDEX_TMP = re.compile(r"^\.index\.html\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
+_JOURNAL_TMP = re.compile(r"^\.compliance-pending\.json\.[0-9]+\.[a-z0-9_]{8}\.tmp$")
+
+Report = Callable[[str], None]
+
+
+class PackTargetError(UsageError):
+    """The pack folder cannot be written without touching files compliance did not write."""
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    path: Path
+    kept: tuple[str, ...]
+    """Entries of the pack folder the writer does not own, left untouched (folders end in /)."""
+
+
+def kept_message(kept: tuple[str, ...] | list[str]) -> str:
+    """``kept 1 file not written by compliance: signed.pdf`` (folders are counted apart)."""
+    files = [k for k in kept if not k.endswith("/")]
+    folders = [k for k in kept if k.endswith("/")]
+    counts = [f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+              for items, noun in ((files, "file"), (folders, "folder")) if items]
+    return f"kept {' and '.join(counts)} not written by compliance: {', '.join(kept)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# ownership
+
+
+def _load_json(path: Path) -> object:
+    """The parsed file, ``None`` when absent, ``...`` when present but not JSON."""
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return ...
+
+
+def _names(values: object) -> set[str] | None:
+    """The pack file names in a manifest's or journal's list (anything else: ``None``)."""
+    if not isinstance(values, list):
+        return None
+    out: set[str] = set()
+    for value in values:
+        name = value.get("path") if isinstance(value, dict) else value
+        if not isinstance(name, str):
+            return None
+        if _PACK_NAME.match(name):  # never a path: a crafted manifest cannot reach outside
+            out.add(name)
+    return out
+
+
+def _record_names(data: object, system_id: str) -> tuple[set[str] | None, str | None]:
+    """(file names, problem) of a manifest or journal: names when compliance wrote it for
+    ``system_id``, otherwise a short reason."""
+    if not isinstance(data, dict):
+        return None, "is not a compliance manifest"
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or tool.get("name") != "compliance":
+        return None, "was not written by compliance"
+    system = data.get("system")
+    other = system.get("id") if isinstance(system, dict) else None
+    if other != system_id:
+        return None, f"belongs to system {other!r}, not {system_id!r}"
+    names = _names(data.get("files"))
+    if names is None:
+        return None, "has no valid file list"
+    return names, None
+
+
+def _refuse(target: Path, why: str) -> PackTargetError:
+    return PackTargetError(
+        f"{target} is not an audit pack compliance built ({why}); nothing was written to it",
+        "move its files elsewhere, or choose another output folder with -o: a pack folder must "
+        "be missing, empty, or a pack that compliance built for this system",
+    )
+
+
+def owned_names(target: Path, system_id: str) -> set[str] | None:
+    """Names in ``target`` that the writer owns; ``None`` when ``target`` does not exist.
+
+    Raises :class:`PackTargetError` when ``target`` is not a folder, or is a non-empty folder
+    without a manifest (or pending journal) that compliance wrote for ``system_id``.
+    """
+    if not os.path.lexists(target):
+        return None
+    if not target.is_dir():
+        raise _refuse(target, "it is a file, not a folder")
+    entries = {e.name for e in os.scandir(target)}
+    leftovers = {n for n in entries if _JOURNAL_TMP.match(n)}  # a journal write was killed
+    owned: set[str] = set(leftovers)
+    found = False
+    for record in (MANIFEST, JOURNAL):
+        data = _load_json(target / record)
+        if data is None:
+            continue
+        names, problem = _record_names(data, system_id)
+        if names is None:
+            raise _refuse(target, f"its {record} {problem}")
+        owned |= names | {record}
+        found = True
+    if not found and entries - leftovers:
+        raise _refuse(target, "it has no manifest.json written by compliance and is not empty")
+    return owned
+
+
+# ---------------------------------------------------------------------------------------------
+# locks and stale staging folders
+
+
+def _lock(fd: int, *, wait: bool) -> bool:
+    """Take an exclusive ``flock``; ``False`` when another process holds it (``wait=False``).
+    Where the file system has no locks, report success: the pid check still applies."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _locked_dir(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _lock(fd, wait=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: alive
+        return True
+    return True
+
+
+def _is_ours(path: Path) -> bool:
+    """A staging folder holds only plain files (and the backup folder of plain files)."""
+    with os.scandir(path) as entries:
+        listed = list(entries)
+    for entry in listed:
+        if entry.is_symlink():
+            return False
+        if entry.is_dir():
+            with os.scandir(entry.path) as inner:
+                plain = all(e.is_file(follow_symlinks=False) for e in inner)
+            if entry.name != _BACKUP_DIR or not plain:
+                return False
+        elif not entry.is_file(follow_symlinks=False):
+            return False
+    return True
+
+
+def remove_stale_staging(out_dir: Path) -> list[str]:
+    """Remove staging folders (and temporary index files) left by killed builds in ``out_dir``;
+    return their names.
+
+    Only folders named like the writer's own (``.<id>.<pid>.<random>.tmp``), holding only what
+    the writer puts there, whose lock no process holds and whose pid is not alive.
+    """
+    removed: list[str] = []
+    try:
+        entries = sorted(os.scandir(out_dir), key=lambda e: e.name)
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        leftover = _INDEX_TMP.match(entry.name)
+        if leftover is not None and entry.is_file(follow_symlinks=False):
+            if not _pid_alive(int(leftover["pid"])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+            continue
+        match = _STAGING.match(entry.name)
+        if match is None or entry.is_symlink() or not entry.is_dir():
+            continue
+        path = Path(entry.path)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            if not _lock(fd, wait=False) or _pid_alive(int(match["pid"])) or not _is_ours(path):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(entry.name)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
+
+
+def prepare_target(out_dir: Path, system_id: str) -> None:
+    """Before rendering: create ``out_dir``, clear stale staging folders, and refuse early a
+    pack folder the build may not write (checked again when the pack is committed)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_dir)
+    owned_names(out_dir / system_id, system_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# commit
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically (a complete, fsynced file renamed over it), world-readable like
+    the pack's own files."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name.lstrip('.')}.{os.getpid()}.", suffix=".tmp",
+                               dir=path.parent)
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _is_plain_file(path: Path) -> bool:
+    try:
+        return path.is_file() and not path.is_symlink()
+    except OSError:
+        return False
+
+
+def _backup(source: Path, backup: Path) -> None:
+    try:
+        os.link(source, backup)
+    except OSError:
+        shutil.copy2(source, backup)
+
+
+def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tuple[str, ...]:
+    """Move the staged files into the existing pack folder ``target`` (see the module docstring
+    for the order and what it guarantees); return the entries kept for the user."""
+    owned = owned_names(target, system_id) or set()
+    new = set(names)
+    for name in sorted(new):
+        if os.path.lexists(target / name) and (target / name).is_dir():
+            raise PackTargetError(
+                f"{target / name} is a folder where the pack writes the file {name}",
+                "rename or move that folder; compliance does not replace folders")
+    obsolete = sorted(n for n in owned - new - {JOURNAL} if _is_plain_file(target / n))
+    journal = {"tool": {"name": "compliance"}, "system": {"id": system_id},
+               "files": sorted((owned | new) - {JOURNAL})}
+    previous_journal = (target / JOURNAL).read_bytes() if JOURNAL in owned else None
+    _replace_file(target / JOURNAL, (json.dumps(journal, indent=2) + "\n").encode("utf-8"))
+    backup = staging / _BACKUP_DIR
+    backup.mkdir()
+    saved: list[str] = []
+    placed: list[str] = []
+    committed = False
+    try:
+        for name in sorted(new | set(obsolete)):
+            if _is_plain_file(target / name):
+                _backup(target / name, backup / name)
+                saved.append(name)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target / MANIFEST)  # withdrawn until the new pack is complete
+        for name in sorted(new - {MANIFEST}):
+            os.replace(staging / name, target / name)
+            placed.append(name)
+        for name in obsolete:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target / name)
+        _fsync_dir(target)
+        os.replace(staging / MANIFEST, target / MANIFEST)
+        committed = True
+        _fsync_dir(target)
+    except BaseException:
+        if not committed:
+            for name in placed:
+                if name not in saved:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(target / name)
+            for name in saved:
+                os.replace(backup / name, target / name)
+            if previous_journal is not None:  # a killed build's: still needed
+                _replace_file(target / JOURNAL, previous_journal)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target / JOURNAL)
+            _fsync_dir(target)
+        raise
+    with contextlib.suppress(OSError):  # the pack is complete; a left journal is harmless
+        os.unlink(target / JOURNAL)
+    return tuple(sorted(
+        f"{e.name}/" if e.is_dir(follow_symlinks=False) else e.name
+        for e in os.scandir(target) if e.name not in new and e.name != JOURNAL
+    ))
+
+
+def commit_pack(out_dir: Path, system_id: str, files: Mapping[str, bytes]) -> CommitResult:
+    """Write ``files`` (every pack file, ``manifest.json`` included) as the pack
+    ``out_dir/<system_id>``, keeping every file the writer does not own. See the module
+    docstring for what is guaranteed."""
+    if MANIFEST not in files:
+        raise ValueError("a pack needs its manifest")
+    bad = sorted(n for n in files if not _PACK_NAME.match(n))
+    if bad:
+        raise ValueError(f"not a pack file name: {', '.join(bad)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / system_id
+    staging = Path(tempfile.mkdtemp(prefix=f".{system_id}.{os.getpid()}.", suffix=".tmp",
+                                    dir=out_dir))
+    fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _lock(fd, wait=False)  # held until this build ends: the folder is in use
+        os.chmod(staging, 0o755)  # noqa: S103 - the pack folder is meant to be world-readable, like any output
+        for name, data in sorted(files.items()):
+            _write_file(staging / name, data)
+        _fsync_dir(staging)
+        if not os.path.lexists(target):
+            try:
+                os.rename(staging, target)
+            except OSError:
+                pass  # created meanwhile (another build of this system): merge into it
+            else:
+                _fsync_dir(out_dir)
+                return CommitResult(target, ())
+        owned_names(target, system_id)  # refuse before locking a folder that is not a pack
+        with _locked_dir(target):
+            kept = _merge(staging, target, system_id, sorted(files))
+        return CommitResult(target, kept)
+    finally:
+        if os.path.lexists(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# the output folder's index
+
+
+def _pack_entry(folder: Path) -> dict[str, Any] | None:
+    """The index entry of one pack folder, from its manifest; ``None`` if it is not a pack."""
+    data = _load_json(folder / MANIFEST)
+    names, _ = _record_names(data, folder.name)
+    if names is None or not isinstance(data, dict):
+        return None
+    system = data.get("system") or {}
+    present = {n for n in names if _is_plain_file(folder / n)}
+
+    def link(name: str) -> dict[str, str]:
+        return {"name": name, "format": name.rsplit(".", 1)[-1].upper(),
+                "href": f"{quote(folder.name)}/{quote(name)}"}
+
+    documents = []
+    for doc in data.get("documents") or []:
+        if not isinstance(doc, dict) or not doc.get("present"):
+            continue
+        listed = doc.get("files")
+        candidates = listed if isinstance(listed, list) else [doc.get("file")]
+        doc_files = [link(n) for n in candidates if isinstance(n, str) and n in present]
+        if not doc_files:
+            continue
+        subject = str(doc.get("subject") or "system")
+        documents.append({
+            "title": str(doc.get("title") or doc.get("document") or ""),
+            "model": subject.split(":", 1)[1] if subject.startswith("model:") else "",
+            "files": doc_files,
+        })
+    return {
+        "id": folder.name,
+        "name": str(system.get("name") or folder.name),
+        "version": str(system.get("version") or ""),
+        "as_of": str(data.get("as_of") or ""),
+        "rules_version": str(data.get("rules_version") or ""),
+        "index": link(INDEX)["href"] if INDEX in present else "",
+        "manifest": link(MANIFEST)["href"],
+        "documents": documents,
+    }
+
+
+def packs_in(out_dir: Path) -> list[dict[str, Any]]:
+    """Every pack in ``out_dir`` (folders with a manifest compliance wrote), sorted by id."""
+    packs = []
+    for entry in sorted(os.scandir(out_dir), key=lambda e: e.name):
+        if entry.name.startswith(".") or not entry.is_dir():
+            continue
+        pack = _pack_entry(Path(entry.path))
+        if pack is not None:
+            packs.append(pack)
+    return packs
+
+
+def write_packs_index(out_dir: Path, templates_dir: Path | None = None,
+                      report: Report | None = None) -> Path | None:
+    """Write ``out_dir/index.html`` linking every pack present; return its path.
+
+    Nothing is written when ``out_dir`` holds no pack and no index of ours, or when an
+    ``index.html`` that compliance did not write is in the way (reported, never replaced).
+    """
+    from compliance.documents.environment import make_environment
+
+    path = out_dir / INDEX
+    if not out_dir.is_dir():
+        return None
+    ours = False
+    if os.path.lexists(path):
+        try:
+            ours = _is_plain_file(path) and GENERATOR_MARKER in path.read_bytes()
+        except OSError:
+            ours = False
+        if not ours:
+            if report is not None:
+                report(f"{path}: not replaced, it was not written by compliance")
+            return None
+    packs = packs_in(out_dir)
+    if not packs and not ours:
+        return None
+    from compliance.io.textsafe import inert
+
+    html = make_environment(templates_dir).get_template(PACKS_INDEX_TEMPLATE).render(
+        packs=inert(packs))
+    _replace_file(path, html.encode("utf-8"))
+    return path

@@ -1,0 +1,212 @@
+"""Result types of an assessment, and their JSON form (see schemas/obligations.schema.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from compliance.descriptor.model import Descriptor
+from compliance.law.engine.conditions import Step, Truth
+from compliance.law.models.rule import Arm, Jurisdiction, Rule
+from compliance.law.rulebook import LoadedRule
+from compliance.version import __version__
+
+OUTPUT_FORMAT_VERSION = 1
+
+
+class Verdict(str, Enum):
+    applies = "applies"
+    does_not_apply = "does_not_apply"
+    undetermined = "undetermined"
+
+
+class Status(str, Enum):
+    in_force = "in_force"
+    upcoming = "upcoming"
+
+
+def _missing(steps: tuple[Step, ...]) -> list[str]:
+    seen: dict[str, None] = {}
+    for step in steps:
+        for fact in step.missing:
+            seen.setdefault(fact, None)
+    return list(seen)
+
+
+def _reason(step: Step) -> str:
+    mark = {Truth.true: "yes", Truth.false: "no", Truth.unknown: "unknown"}[step.truth]
+    return f"{step.text}: {mark}"
+
+
+def _steps_json(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in {
+            "text": s.text, "truth": s.truth.value, "fact": s.fact,
+            "classification": s.classification, "missing": list(s.missing) or None,
+        }.items() if v is not None}
+        for s in steps
+    ]
+
+
+def _verification(rule: Rule) -> dict[str, Any]:
+    v = rule.verification
+    return {
+        "status": v.status.value,
+        "checked_against": v.checked_against,
+        "checked_on": v.checked_on.isoformat(),
+        "alternative_reading": v.alternative_reading,
+    }
+
+
+@dataclass(frozen=True)
+class ClassificationResult:
+    id: str
+    rule: Rule
+    subject: str
+    truth: Truth
+    steps: tuple[Step, ...]
+    effective_from: dt.date | None = None
+    upcoming_from: dt.date | None = None
+
+    @property
+    def missing(self) -> list[str]:
+        return _missing(self.steps)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.rule.title,
+            "subject": self.subject,
+            "value": self.truth.value,
+            "from": self.effective_from.isoformat() if self.effective_from else None,
+            "upcoming_from": self.upcoming_from.isoformat() if self.upcoming_from else None,
+            "citation": self.rule.citation.pinpoint,
+            "reasons": [_reason(s) for s in self.steps],
+            "missing_facts": self.missing,
+            "steps": _steps_json(self.steps),
+            "verification": _verification(self.rule),
+        }
+
+
+@dataclass(frozen=True)
+class ObligationResult:
+    id: str
+    loaded: LoadedRule
+    subject: str
+    verdict: Verdict
+    steps: tuple[Step, ...]
+    status: Status | None = None
+    arm: Arm | None = None
+    roles: tuple[str, ...] = ()
+    since: dt.date | None = None
+
+    @property
+    def rule(self) -> Rule:
+        return self.loaded.rule
+
+    @property
+    def applies_from(self) -> dt.date | None:
+        if self.arm is None or self.verdict is not Verdict.applies:
+            return None
+        return self.since or self.arm.from_
+
+    @property
+    def missing(self) -> list[str]:
+        return _missing(self.steps)
+
+    def to_json(self) -> dict[str, Any]:
+        rule = self.rule
+        return {
+            "id": self.id,
+            "rule": self.loaded.id,
+            "subject": self.subject,
+            "jurisdiction": self.loaded.jurisdiction,
+            "citation": rule.citation.pinpoint,
+            "instrument": rule.citation.instrument,
+            "citation_text": rule.citation.text,
+            "citation_verbatim": rule.citation.verbatim,
+            "citation_url": rule.citation.url,
+            "title": rule.title,
+            "summary": rule.summary,
+            "role": list(self.roles or rule.addressees or []),
+            "addressees": list(rule.addressees or []),
+            "verdict": self.verdict.value,
+            "status": self.status.value if self.status else None,
+            "applies_from": self.applies_from.isoformat() if self.applies_from else None,
+            "date_basis": self.arm.basis if self.arm is not None and self.verdict is Verdict.applies else None,
+            "current_wording_from": self.arm.from_.isoformat() if self.arm is not None and self.since
+            and self.since != self.arm.from_ else None,
+            "reasons": [_reason(s) for s in self.steps],
+            "missing_facts": self.missing,
+            "steps": _steps_json(self.steps),
+            "documents": list(rule.documents or []),
+            "depends_on": list(rule.depends_on or []),
+            "verification": _verification(rule),
+        }
+
+
+@dataclass(frozen=True)
+class TierResult:
+    id: str
+    label: str
+    steps: tuple[Step, ...]
+    caveats: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "reasons": [_reason(s) for s in self.steps],
+            "caveats": list(self.caveats),
+        }
+
+
+@dataclass(frozen=True)
+class JurisdictionResult:
+    jurisdiction: Jurisdiction
+    tier: TierResult | None
+    classifications: tuple[ClassificationResult, ...]
+    obligations: tuple[ObligationResult, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        j = self.jurisdiction
+        return {
+            "code": j.code,
+            "name": j.name,
+            "rules_version": j.rules_version,
+            "disclaimer": j.disclaimer,
+            "tier": self.tier.to_json() if self.tier else None,
+            "classifications": [c.to_json() for c in self.classifications],
+            "obligations": [o.to_json() for o in self.obligations],
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    descriptor: Descriptor
+    as_of: dt.date
+    rules_digest: str
+    jurisdictions: tuple[JurisdictionResult, ...]
+    selection: tuple[tuple[str, bool, str], ...] = ()
+
+    def obligations(self) -> list[ObligationResult]:
+        return [o for j in self.jurisdictions for o in j.obligations]
+
+    def classifications(self) -> list[ClassificationResult]:
+        return [c for j in self.jurisdictions for c in j.classifications]
+
+    def to_json(self) -> dict[str, Any]:
+        system = self.descriptor.system
+        return {
+            "format_version": OUTPUT_FORMAT_VERSION,
+            "tool": {"name": "compliance", "version": __version__},
+            "notice": "Not legal advice. Verdicts follow from the stated facts and the rule data.",
+            "as_of": self.as_of.isoformat(),
+            "rules_digest": self.rules_digest,
+            "system": {"id": system.id, "name": system.name, "version": system.version},
+            "selection": [{"jurisdiction": code, "selected": chosen, "reason": reason}
+                          for code, chosen, reason in self.selection],
+            "jurisdictions": [j.to_json() for j in self.jurisdictions],
+        }

@@ -1,0 +1,130 @@
+"""JSON Schema of `compliance obligations --format json` (and obligations.json in audit packs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STR_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
+_DATE_OR_NULL: dict[str, Any] = {"type": ["string", "null"], "format": "date"}
+_STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_STEPS: dict[str, Any] = {
+    "type": "array",
+    "description": "The decisive tests, in order: each fact comparison or classification and its truth value.",
+    "items": {
+        "type": "object",
+        "required": ["text", "truth"],
+        "properties": {
+            "text": {"type": "string"},
+            "truth": {"enum": ["true", "false", "unknown"]},
+            "fact": {"type": "string"},
+            "classification": {"type": "string"},
+            "missing": _STRINGS,
+        },
+    },
+}
+_VERIFICATION: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "checked_against", "checked_on"],
+    "properties": {
+        "status": {"enum": ["verified", "interpretation", "contested"]},
+        "checked_against": {"type": "string"},
+        "checked_on": {"type": "string", "format": "date"},
+        "alternative_reading": _STR_OR_NULL,
+    },
+}
+
+OBLIGATIONS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://compliance.invalid/schemas/obligations.schema.json",
+    "$comment": "Maintained in compliance/law/output_schema.py; written by `compliance schema --write schemas`. Do not edit.",
+    "title": "Obligations assessment (compliance obligations --format json)",
+    "type": "object",
+    "required": ["format_version", "tool", "as_of", "system", "jurisdictions"],
+    "properties": {
+        "format_version": {"const": 1},
+        "tool": {"type": "object", "required": ["name", "version"]},
+        "notice": {"type": "string"},
+        "as_of": {"type": "string", "format": "date", "description": "The date the law was evaluated at."},
+        "rules_digest": {"type": "string", "description": "SHA-256 over the rule data used."},
+        "system": {"type": "object", "required": ["id", "name"]},
+        "selection": {
+            "type": "array",
+            "description": "Why each jurisdiction was evaluated or left out (by the descriptor's markets; --jurisdiction overrides).",
+            "items": {"type": "object", "required": ["jurisdiction", "selected", "reason"],
+                      "properties": {"jurisdiction": {"type": "string"}, "selected": {"type": "boolean"},
+                                     "reason": {"type": "string"}}},
+        },
+        "jurisdictions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "name", "rules_version", "classifications", "obligations"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "rules_version": {"type": "string"},
+                    "disclaimer": _STR_OR_NULL,
+                    "tier": {
+                        "type": ["object", "null"],
+                        "properties": {"id": {"type": "string"}, "label": {"type": "string"},
+                                       "reasons": _STRINGS, "caveats": _STRINGS},
+                    },
+                    "classifications": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "title", "subject", "value", "citation", "reasons"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "title": {"type": "string"},
+                                "subject": {"type": "string", "description": "system, model:<id> or use_case:<id>"},
+                                "value": {"enum": ["true", "false", "unknown"]},
+                                "from": _DATE_OR_NULL,
+                                "upcoming_from": _DATE_OR_NULL,
+                                "citation": {"type": "string"},
+                                "reasons": _STRINGS,
+                                "missing_facts": _STRINGS,
+                                "steps": _STEPS,
+                                "verification": _VERIFICATION,
+                            },
+                        },
+                    },
+                    "obligations": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "jurisdiction", "citation", "title", "role", "verdict",
+                                         "status", "applies_from", "reasons"],
+                            "properties": {
+                                "id": {"type": "string", "description": "Rule id, with @<model or use-case id> for per-subject rules."},
+                                "rule": {"type": "string"},
+                                "subject": {"type": "string"},
+                                "jurisdiction": {"type": "string"},
+                                "citation": {"type": "string", "description": "Canonical pinpoint, e.g. Art. 26(1)."},
+                                "instrument": {"type": "string"},
+                                "citation_text": {"type": "string"},
+                                "citation_verbatim": {"type": "boolean"},
+                                "citation_url": _STR_OR_NULL,
+                                "title": {"type": "string"},
+                                "summary": {"type": "string"},
+                                "role": {**_STRINGS, "description": "Roles the organisation holds that owe this obligation (the rule's addressees when undetermined)."},
+                                "addressees": _STRINGS,
+                                "verdict": {"enum": ["applies", "does_not_apply", "undetermined"]},
+                                "status": {"enum": ["in_force", "upcoming", None]},
+                                "applies_from": _DATE_OR_NULL,
+                                "date_basis": _STR_OR_NULL,
+                                "current_wording_from": {**_DATE_OR_NULL, "description": "Where the provision was amended without a break in application: when the current wording took effect."},
+                                "reasons": _STRINGS,
+                                "missing_facts": _STRINGS,
+                                "steps": _STEPS,
+                                "documents": _STRINGS,
+                                "depends_on": _STRINGS,
+                                "verification": _VERIFICATION,
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
