@@ -23,11 +23,20 @@ text = st.text(
 ).map(str.strip).filter(bool)
 dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2032, 12, 31))
 maybe_bool = st.one_of(st.none(), st.booleans())
-flop = st.one_of(st.none(), st.floats(min_value=1e18, max_value=1e27, allow_nan=False))
+flop_value = st.floats(min_value=1e18, max_value=1e27, allow_nan=False)
+flop = st.one_of(st.none(), flop_value)
+
+
+def enum_values(enum):  # type: ignore[no-untyped-def]
+    """A list of distinct values of ``enum`` (never None)."""
+    return st.lists(st.sampled_from([e.value for e in enum]), unique=True)
 
 
 def enum_list(enum):  # type: ignore[no-untyped-def]
-    return st.one_of(st.none(), st.lists(st.sampled_from([e.value for e in enum]), unique=True))
+    """Like enum_values, or None. Do not ``.filter(lambda v: v is not None)`` it: Hypothesis
+    pushes the filter into each branch, and every draw of the None branch then aborts the
+    whole example (biasing what gets generated against the mappings holding such a key)."""
+    return st.one_of(st.none(), enum_values(enum))
 
 
 def optional(d: dict) -> st.SearchStrategy[dict]:
@@ -50,7 +59,7 @@ use_case = st.builds(
             "safety_component": st.booleans(),
             "third_party_conformity_assessment": st.booleans(),
         }).map(lambda d: {"legislation": "A(11)", **d}), max_size=1),
-        "settings": enum_list(Setting).filter(lambda v: v is not None),
+        "settings": enum_values(Setting),
         "profiling": st.booleans(),
         "decisions_about_natural_persons": st.booleans(),
         "derogation": st.builds(lambda c, conds: {"claimed": c, "conditions": conds},
@@ -64,13 +73,13 @@ model = st.builds(
     optional({
         "origin": st.sampled_from(["own", "third_party", "modified_third_party"]),
         "parameters": st.integers(min_value=1, max_value=2 * 10**12),
-        "output_modalities": enum_list(Modality).filter(lambda v: v is not None),
-        "training_compute": optional({"flop": flop.filter(lambda v: v is not None)}),
+        "output_modalities": enum_values(Modality),
+        "training_compute": optional({"flop": flop_value}),
         "licence": st.sampled_from([{"id": "MIT"}, {"id": "Apache-2.0"}, {"id": "LicenseRef-custom"}]),
         "weights_public": st.booleans(),
         "monetised": st.booleans(),
-        "monetisation": enum_list(Monetisation).filter(lambda v: v is not None),
-        "distribution_channels": enum_list(Channel).filter(lambda v: v is not None),
+        "monetisation": enum_values(Monetisation),
+        "distribution_channels": enum_values(Channel),
         "eu_placed_on_market": dates,
         "narrow_task_only": st.booleans(),
         "significant_generality": st.booleans(),
@@ -84,7 +93,7 @@ descriptor = st.builds(
                                  **({"models": models} if models is not None else {})},
     st.builds(lambda name, extra: {"name": name, **extra}, text, optional({
         "country": st.sampled_from(["DE", "FR", "US", "GB", "NO", "IE"]),
-        "roles": enum_list(Role).filter(lambda v: v is not None),
+        "roles": enum_values(Role),
         "size": st.sampled_from([e.value for e in SizeClass]),
         "public_authority": st.booleans(),
         "financial_institution": st.booleans(),
@@ -96,7 +105,7 @@ descriptor = st.builds(
                                "eu_placed_on_market": dates, "planned_eu_placement": dates,
                                "intended_for_public_authorities": st.booleans()}),
         "features": optional({"interacts_directly_with_natural_persons": st.booleans(),
-                              "synthetic_content": enum_list(SyntheticContent).filter(lambda v: v is not None),
+                              "synthetic_content": enum_values(SyntheticContent),
                               "emotion_recognition": st.booleans(),
                               "deep_fakes": st.booleans()}),
         "use_cases": st.lists(use_case, max_size=3, unique_by=lambda u: u["id"]),

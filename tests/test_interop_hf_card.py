@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _interop import rich_descriptor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -347,3 +348,161 @@ def test_any_card_gives_a_valid_draft_with_only_card_facts(meta: dict[str, Any])
     # Placeholders are exactly the required fields the card cannot supply.
     assert data["organisation"] == {"name": PLACEHOLDER}
     assert data["system"] == {"id": PLACEHOLDER, "name": PLACEHOLDER}
+
+
+# --------------------------------------------------------------------------- huggingface_hub
+
+
+def test_front_matter_is_found_the_way_the_hub_finds_it() -> None:
+    # Blank lines before the opening '---' are allowed by the Hub's rule; the location moves.
+    text = render(card_to_descriptor(b"\n\n---\nlicense: mit\n---\n"), "README.md")
+    assert model_of(load_text(text).data)["licence"]["id"] == "MIT"
+    with pytest.raises(CardError) as info:
+        card_to_descriptor(b"\n---\nlicense: mit\nlicense: x\n---\n")
+    assert info.value.line == 4 and "duplicate key" in info.value.message
+    # The Hub does not read '...' as the closing line, nor an opening line with trailing blanks.
+    with pytest.raises(CardError) as info:
+        card_to_descriptor(b"---\nlicense: mit\n...\n# body\n")
+    assert "never closed" in info.value.message and "'...'" in (info.value.hint or "")
+    with pytest.raises(CardError) as info:
+        card_to_descriptor(b"--- \nlicense: mit\n---\n")
+    assert (info.value.line, info.value.column) == (1, 4)
+
+
+def test_the_strict_loader_still_guards_the_front_matter() -> None:
+    """huggingface_hub parses with yaml.safe_load (YAML 1.1, no node limit, duplicate keys win);
+    the importer keeps the project's loader: alias bombs fail fast, `no` stays a string."""
+    bomb = "---\na: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg", strict=True))
+    with pytest.raises(CardError) as info:
+        card_to_descriptor((bomb + "---\n").encode())
+    assert "nodes" in info.value.message and info.value.line > 1
+    text = render(card_to_descriptor(b"---\nlanguage: [no, on, yes]\n---\n"), "README.md")
+    assert model_of(load_text(text).data)["languages"] == ["no", "on", "yes"]
+
+
+def test_model_index_through_eval_results_keeps_every_stated_metric() -> None:
+    card = (b"---\nmodel-index:\n- results:\n  - metrics:\n    - {name: acc, value: 0.5}\n"
+            b"    - just-a-string\n"
+            b"  - task: {type: text-generation}\n    dataset: {name: D, type: d, split: test}\n"
+            b"    source: {name: Leaderboard}\n    metrics:\n    - {type: f1, value: '0.25'}\n"
+            b"    - {type: big, value: .inf}\n"
+            b"    - {type: huge, value: 1" + b"0" * 400 + b"}\n---\n")
+    text = render(card_to_descriptor(card), "README.md")
+    assert_valid(text)
+    assert model_of(load_text(text).data)["evaluations"] == [
+        {"metric": "acc", "value": 0.5},
+        {"metric": "f1", "value": 0.25, "dataset": "D", "split": "test",
+         "task": "text-generation", "source": "Leaderboard"}]
+    assert "model-index: 3 metric(s) without a numeric value or a name" in flat(text)
+
+
+def test_card_keys_cannot_reach_the_library_s_own_attributes() -> None:
+    card = b"---\nget: 1\nto_dict: 2\nignore_metadata_errors: true\nlicense: mit\n---\n"
+    text = render(card_to_descriptor(card), "README.md")
+    assert model_of(load_text(text).data)["licence"]["id"] == "MIT"
+    assert "ignore_metadata_errors: no descriptor field" in flat(text)
+
+
+def test_import_never_opens_a_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the importer tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    result = card_to_descriptor((CARDS / "llama31-finetune.md").read_bytes())
+    assert result.data["models"][0]["name"] == "Acme-Support-Llama-3.1-8B"
+    import huggingface_hub.constants
+
+    assert huggingface_hub.constants.HF_HUB_OFFLINE is True
+
+
+def test_huggingface_hub_stays_off_the_validate_path() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "compliance", "validate",
+         str(ROOT / "examples" / "customer-service-chatbot.yaml")],
+        check=False, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout
+    assert "huggingface_hub" not in result.stderr
+    assert "spdx_python_model" not in result.stderr
+
+
+# --------------------------------------------------------------------------- export hf-card
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _exported_then_imported(descriptor: Any, model_id: str | None = None) -> tuple[str, Any]:
+    from compliance.interop.hf_card_export import export_hf_card
+
+    card = export_hf_card(descriptor, model_id)
+    text = render(card_to_descriptor(card.encode()), "README.md")
+    assert_valid(text)
+    return card, model_of(load_text(text).data)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_exported_card_imports_back_to_the_facts_it_carries(path: Path) -> None:
+    from compliance.descriptor.validation import load_descriptor_file
+
+    descriptor = load_descriptor_file(path).descriptor
+    assert descriptor is not None
+    model = (descriptor.models or [])[0]
+    card, back = _exported_then_imported(descriptor)
+    assert card.startswith("---\n") and "Not legal advice." in card
+    assert back["name"] == (model.name or model.id)
+    if model.licence is not None:
+        assert back["licence"]["id"] == model.licence.id
+    if model.base_model is not None and "/" in model.base_model.id:
+        assert back["base_model"] == {"id": model.base_model.id}
+    assert back.get("languages") == model.languages
+    stated = [(e.metric, e.value) for e in model.evaluations or [] if e.task and e.dataset]
+    assert [(e["metric"], e["value"]) for e in back.get("evaluations", [])] == stated
+
+
+@settings(max_examples=60, deadline=None)
+@given(rich_descriptor)
+def test_any_descriptor_exports_a_card_the_importer_reads(data: dict[str, Any]) -> None:
+    from compliance.descriptor.model import Descriptor
+    from compliance.interop.hf_card_export import ModelChoiceError, export_hf_card
+
+    descriptor = Descriptor.model_validate(data)
+    models = descriptor.models or []
+    if not models:
+        with pytest.raises(ModelChoiceError):
+            export_hf_card(descriptor)
+        return
+    card, back = _exported_then_imported(descriptor, models[-1].id)
+    if models[-1].licence is not None:
+        assert "licence" in back
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", card)
+
+
+def test_cli_export_hf_card(tmp_path: Path) -> None:
+    out = tmp_path / "README.md"
+    result = run("export", "hf-card", str(ROOT / "examples" / "fine-tuner.yaml"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "base_model: northwind/solstice-13b-base" in out.read_text()
+    again = run("export", "hf-card", str(ROOT / "examples" / "fine-tuner.yaml"), "-o", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    wrong = run("export", "hf-card", str(ROOT / "examples" / "fine-tuner.yaml"), "--model", "x")
+    assert wrong.returncode == 2 and "has no model 'x'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    back = run("import", "hf-card", str(out))
+    assert back.returncode == 0 and "LicenseRef-Werkstattwissen-Proprietary" in back.stdout
+
+
+def test_exported_card_text_is_inert() -> None:
+    from compliance.descriptor.model import Descriptor
+    from compliance.interop.hf_card_export import export_hf_card
+
+    data = load_text((ROOT / "examples" / "fine-tuner.yaml").read_text()).data
+    data["models"][0]["name"] = "Evil\x1b[2J <script>x</script> | [link](http://x)\u202e"
+    data["models"][0]["architecture"] = "line one\n---\nlicense: mit"
+    card = export_hf_card(Descriptor.model_validate(data))
+    assert "\x1b" not in card and "\u202e" not in card
+    body = card.split("\n---\n", 1)[1]  # the front matter holds it as a YAML string value
+    assert "<script>" not in body and "\\<script\\>" in body and "\\[link\\]" in body
+    assert card.count("\n---\n") == 1  # the front matter's closing line, nothing from the body

@@ -140,14 +140,24 @@ def test_end_to_end_with_engine_and_cli(tmp_path: Path) -> None:
         assert manifest["as_of"] == obligations["as_of"] == "2026-11-25"
 
 
-def test_cli_rejects_duplicate_system_ids(tmp_path: Path) -> None:
-    from compliance.cli import cli
+def test_cli_rejects_duplicate_system_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Through main(), the console-script entry point with the error handler: CliRunner on the
+    # click group would count any uncaught exception (a crash too) as exit code 1.
+    from compliance.cli import main
+    from compliance.errors import ExitCode
 
     copy = tmp_path / "again.yaml"
     shutil.copy(DATA / "hiring.yaml", copy)
-    result = CliRunner().invoke(cli, ["build", str(DATA / "hiring.yaml"), str(copy), "-o",
-                                      str(tmp_path / "out"), "--as-of", "2026-11-25"])
-    assert result.exit_code != 0
+    with pytest.raises(SystemExit) as exited:
+        main(["build", str(DATA / "hiring.yaml"), str(copy), "-o", str(tmp_path / "out"),
+              "--as-of", "2026-11-25"])
+    assert exited.value.code == ExitCode.USAGE == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: {DATA / 'hiring.yaml'} and {copy} both describe system id 'hiring-assistant'; "
+        "their packs would overwrite each other\n")
+    assert not (tmp_path / "out").exists()  # refused before anything is built
 
 
 def test_html_rendition_inlines_the_stylesheet_as_css(tmp_path: Path) -> None:

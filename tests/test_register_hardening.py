@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compliance.errors import ComplianceError, ExitCode, InputError
+from compliance.incidents import chain
 from compliance.incidents import register as reg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,7 @@ def test_deeply_nested_line_is_a_syntax_problem() -> None:
 
 
 def test_overlong_line_is_reported_unparsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reg, "MAX_LINE_BYTES", 100)
+    monkeypatch.setattr(chain, "MAX_LINE_BYTES", 100)
     result, _ = reg.verify_bytes(b"{" + b" " * 200 + b"}\n", Path("r.jsonl"))
     assert result.problem is not None and result.problem.kind == "format" and "longer" in result.problem.reason
 
@@ -114,7 +115,7 @@ def test_overlong_line_is_reported_unparsed(monkeypatch: pytest.MonkeyPatch) -> 
 def test_append_refuses_a_line_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "r.jsonl"
     _fill(path, 1)
-    monkeypatch.setattr(reg, "MAX_LINE_BYTES", 400)
+    monkeypatch.setattr(reg, "MAX_LINE_BYTES", 400)  # append's own check, before writing
     before = path.read_bytes()
     with pytest.raises(InputError, match="register line"):
         reg.append(path, {"type": "incident", "record": {"id": "X", "title": "t" * 500, "aware_at": AWARE}}, T0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -144,19 +146,46 @@ def test_annex_xi_fields_name_their_recipients() -> None:
 
 
 def test_descriptor_markup_is_escaped(tmp_path: Path) -> None:
+    # tests/data/hiring.yaml carries markup in a use-case description, which the FRIA prints
+    # (Art. 27(1)(a)): it must appear as text, escaped, and never as live markup anywhere.
     _, docs = _render("hiring")
-    html = docs["annex-iv-technical-documentation"].html
-    assert "<b>for recruiters</b>" not in html
-    assert "&lt;b&gt;for recruiters&lt;/b&gt;" in html or "for recruiters" not in html
+    fria = docs["fria"].html
+    assert '<p class="value">Rank applications and propose a shortlist '\
+        '&lt;b&gt;for recruiters&lt;/b&gt;.</p>' in fria
+    for stem, doc in docs.items():
+        assert "<b>for recruiters</b>" not in doc.html, stem
+    # markup, an ampersand and quotes in the intended purpose, which Annex IV(1)(a), Annex V and
+    # the FRIA all print
+    shutil.copytree(DATA / "evidence", tmp_path / "evidence")
+    source = (DATA / "hiring.yaml").read_text("utf-8")
+    assert "Ranks applications for vacancies" in source
+    descriptor = tmp_path / "hiring.yaml"
+    descriptor.write_text(source.replace(
+        "Ranks applications for vacancies", 'Ranks <i>applications</i> & "vacancies"'), "utf-8")
+    _, docs = _render("hiring", descriptor_path=descriptor)
+    escaped = "Ranks &lt;i&gt;applications&lt;/i&gt; &amp; &#34;vacancies&#34; in the municipal"
+    for stem in ("annex-iv-technical-documentation", "annex-v-declaration-of-conformity", "fria"):
+        assert escaped in docs[stem].html, stem
+    for stem, doc in docs.items():
+        assert "<i>applications</i>" not in doc.html, stem
+        assert '& "vacancies"' not in doc.html, stem
 
 
 def test_golden_html_snapshot() -> None:
-    """Golden snapshot of the FRIA HTML. Regenerate with UPDATE_SNAPSHOTS=1 and review by eye."""
-    import os
-
+    """Golden snapshot of the FRIA HTML. Regenerate with UPDATE_SNAPSHOTS=1 and review by eye:
+    a run that rewrites the snapshot fails on purpose, so a regeneration is never green by itself."""
     _, docs = _render("hiring")
     html = docs["fria"].html
     snapshot = Path(__file__).parent / "snapshots" / "fria-hiring.html"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        previous = snapshot.read_text("utf-8") if snapshot.is_file() else None
         snapshot.write_text(html, "utf-8")
-    assert html == snapshot.read_text("utf-8")
+        change = "content identical" if previous == html else "content CHANGED"
+        pytest.fail(f"UPDATE_SNAPSHOTS=1: snapshot {snapshot.name} was rewritten ({change}); it "
+                    f"must be reviewed (git diff {snapshot}) and the test rerun without "
+                    "UPDATE_SNAPSHOTS", pytrace=False)
+    assert snapshot.is_file(), f"{snapshot} is missing: create it with UPDATE_SNAPSHOTS=1 and review it"
+    expected = snapshot.read_text("utf-8")
+    assert html == expected, (
+        f"FRIA HTML differs from {snapshot.name}; if the change is intended, regenerate with "
+        "UPDATE_SNAPSHOTS=1 and review the diff")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from _packs import pack
@@ -54,9 +55,45 @@ def test_running_footer_page_x_of_y_and_toc_page_numbers() -> None:
     for number, page in enumerate(reader.pages, 1):
         assert f"Page {number} of {total}" in (page.extract_text() or "")
     toc = reader.pages[2].extract_text() or ""
-    assert "Contents" in toc
+    assert toc.startswith("Contents\n")
+    entries = _toc_entries(toc)
+    assert entries, toc
     # target-counter() filled in: the first section starts on page 4 (cover, control, contents)
-    assert "General description of the AI system" in toc and "4" in toc
+    assert entries[0] == ("Annex IV(1) General description of the AI system", 4)
+    # every entry names the page its section starts on, which is where its bookmark points
+    sections = [(" ".join(item.title.split()), reader.get_destination_page_number(item) + 1)
+                for item in _top_level(reader.outline)
+                if item.title not in ("Document control", "Contents")]
+    assert entries == sections
+    titles = [title for title, _ in entries]
+    assert [t.split(" ")[1] for t in titles[:9]] == [f"IV({i})" for i in range(1, 10)]
+    assert titles[9:] == ["Gaps", "Sign-off"] and entries[-1] == ("Sign-off", total)
+    pages = [page for _, page in entries]
+    assert pages == sorted(pages) and len(set(pages)) > 3
+
+
+def _top_level(outline: list) -> list:  # type: ignore[type-arg]
+    """The sections directly under the document's own bookmark."""
+    (root, children) = outline
+    assert not isinstance(root, list) and isinstance(children, list)
+    return [item for item in children if not isinstance(item, list)]
+
+
+def _toc_entries(toc: str) -> list[tuple[str, int]]:
+    """(title, page) of each line of the contents page; a title may wrap onto the next line,
+    and the running footer (document title, then "Not legal advice ... Page x of y") follows."""
+    lines = toc.split("\n")[1:]
+    while lines and not re.search(r"\.{3,} \d+$", lines[-1]):
+        lines.pop()  # the running footer
+    entries, pending = [], ""
+    for line in lines:
+        pending = f"{pending} {line}".strip()
+        match = re.fullmatch(r"(.+?) ?\.{3,} (\d+)", pending)
+        if match:
+            entries.append((" ".join(match[1].split()), int(match[2])))
+            pending = ""
+    assert not pending, pending
+    return entries
 
 
 def test_cover_has_identity_and_notice() -> None:

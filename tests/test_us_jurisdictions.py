@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from compliance.descriptor.model import Descriptor
@@ -90,20 +92,77 @@ def _large(assessment) -> str:
     return result.truth.value
 
 
-AMOUNTS = st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False)
+# Cal. Bus. & Prof. Code § 22757.11(j): a large frontier developer had annual gross revenues
+# "in excess of five hundred million dollars" -- strictly more than, in jurisdictions/us_ca/sb53/
+# classifications/large_frontier_developer.yaml (`gt: 500000000`, in both the USD limb and the
+# usd_equivalent limb; test_revenue_threshold_in_the_rule_data pins that).
+THRESHOLD = 500_000_000
+LARGE_FRONTIER = ROOT / "jurisdictions/us_ca/sb53/classifications/large_frontier_developer.yaml"
+# at, the nearest floats just below and above, and a dollar either side of the threshold
+BELOW = (math.nextafter(THRESHOLD, 0), THRESHOLD - 1.0, THRESHOLD - 0.01)
+ABOVE = (math.nextafter(THRESHOLD, math.inf), THRESHOLD + 1.0, THRESHOLD + 0.01)
+AMOUNTS = st.one_of(
+    st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False),
+    st.floats(min_value=THRESHOLD - 1000, max_value=THRESHOLD + 1000),  # near the boundary
+    st.integers(min_value=THRESHOLD - 2, max_value=THRESHOLD + 2).map(float),
+)
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                       HealthCheck.function_scoped_fixture])
 
 
+def _revenue_thresholds(node: object) -> list[tuple[str, object]]:
+    """Every (fact, gt) comparison of an annual-revenue fact in a rule's condition tree."""
+    found: list[tuple[str, object]] = []
+    if isinstance(node, dict):
+        if str(node.get("fact", "")).startswith("organisation.annual_revenue.") and "gt" in node:
+            found.append((node["fact"], node["gt"]))
+        for value in node.values():
+            found += _revenue_thresholds(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _revenue_thresholds(value)
+    return found
+
+
+def test_revenue_threshold_in_the_rule_data() -> None:
+    rule = yaml.safe_load(LARGE_FRONTIER.read_text("utf-8"))
+    assert sorted(_revenue_thresholds(rule["condition"])) == [
+        ("organisation.annual_revenue.amount", THRESHOLD),
+        ("organisation.annual_revenue.usd_equivalent", THRESHOLD),
+    ]
+
+
+def _usd(amount: float) -> dict:
+    return {"amount": amount, "currency": "USD"}
+
+
 @FAST
 @given(amount=AMOUNTS)
+@example(amount=float(THRESHOLD))
+@example(amount=BELOW[0])
+@example(amount=BELOW[1])
+@example(amount=BELOW[2])
+@example(amount=ABOVE[0])
+@example(amount=ABOVE[1])
+@example(amount=ABOVE[2])
 def test_usd_revenue_compared_directly(rulebook, amount: float) -> None:
-    truth = _large(assess(_frontier({"amount": amount, "currency": "USD"}), rulebook, dt.date(2026, 6, 1)))
-    assert truth == ("true" if amount > 500_000_000 else "false")
+    truth = _large(assess(_frontier(_usd(amount)), rulebook, dt.date(2026, 6, 1)))
+    assert truth == ("true" if amount > THRESHOLD else "false")
+
+
+def test_usd_revenue_exactly_at_the_threshold_is_not_large(rulebook) -> None:
+    # the boundary stated without the comparison the property above uses
+    on = dt.date(2026, 6, 1)
+    assert _large(assess(_frontier(_usd(float(THRESHOLD))), rulebook, on)) == "false"
+    assert [_large(assess(_frontier(_usd(a)), rulebook, on)) for a in BELOW] == ["false"] * 3
+    assert [_large(assess(_frontier(_usd(a)), rulebook, on)) for a in ABOVE] == ["true"] * 3
 
 
 @FAST
 @given(amount=AMOUNTS, currency=st.sampled_from(["EUR", "GBP", "JPY", "KRW", "CHF"]))
+@example(amount=float(THRESHOLD), currency="EUR")
+@example(amount=ABOVE[0], currency="GBP")
+@example(amount=1e12, currency="JPY")
 def test_other_currency_is_never_silently_false(rulebook, amount: float, currency: str) -> None:
     truth = _large(assess(_frontier({"amount": amount, "currency": currency}), rulebook, dt.date(2026, 6, 1)))
     assert truth == "unknown"
@@ -111,10 +170,15 @@ def test_other_currency_is_never_silently_false(rulebook, amount: float, currenc
 
 @FAST
 @given(amount=AMOUNTS, usd=AMOUNTS)
+@example(amount=1e12, usd=float(THRESHOLD))  # a large amount in EUR does not count: only usd
+@example(amount=0.0, usd=BELOW[0])
+@example(amount=0.0, usd=BELOW[1])
+@example(amount=0.0, usd=ABOVE[0])
+@example(amount=0.0, usd=ABOVE[1])
 def test_other_currency_uses_stated_usd_equivalent(rulebook, amount: float, usd: float) -> None:
     revenue = {"amount": amount, "currency": "EUR", "usd_equivalent": usd}
     truth = _large(assess(_frontier(revenue), rulebook, dt.date(2026, 6, 1)))
-    assert truth == ("true" if usd > 500_000_000 else "false")
+    assert truth == ("true" if usd > THRESHOLD else "false")
 
 
 def test_revenue_not_stated_is_unknown(rulebook) -> None:

@@ -106,7 +106,7 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
     for r in sorted(results, key=lambda r: r["file"]):
         if r["ok"]:
             click.echo(r["path"])
-    from compliance.documents.pack_writer import write_packs_index
+    from compliance.documents.packs_index import write_packs_index
     from compliance.io.textsafe import echo
 
     for r in sorted(results, key=lambda r: r["file"]):

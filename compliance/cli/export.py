@@ -26,7 +26,7 @@ def _common(fn: Any) -> Any:
 
 @click.group("export")
 def export_group() -> None:
-    """Export a descriptor as a bill of materials (CycloneDX 1.6 ML-BOM, SPDX 3.0).
+    """Export a descriptor as a bill of materials (CycloneDX 1.6 ML-BOM, SPDX 3.0) or a model card.
 
     Only stated facts are exported; unknown facts are absent. The output is deterministic:
     identifiers derive from the descriptor's facts, and the only timestamp comes from --as-of
@@ -94,3 +94,34 @@ def spdx_command(file: Path, output: Path | None, as_of: dt.date | None) -> None
         click.echo(f"note: SPDX needs a creation time; using today ({today.isoformat()}). "
                    "Pass --as-of or set SOURCE_DATE_EPOCH for reproducible output.", err=True)
     _emit(export_spdx(_load(file), moment), output)
+
+
+@export_group.command("hf-card")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the card here (e.g. README.md) instead of printing it.")
+@click.option("--model", "model_id", default=None,
+              help="The id of the model to describe, when the descriptor has several.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def hf_card_command(file: Path, output: Path | None, model_id: str | None, force: bool) -> None:
+    """Write a Hugging Face model card (README.md) for a model of descriptor FILE.
+
+    The front matter carries what the Hub has fields for (license, base_model, datasets,
+    language, model-index results); the body lists the model's other stated facts. Unknown
+    facts are left out. `compliance import hf-card` reads the card back.
+    """
+    from compliance.interop.hf_card_export import ModelChoiceError, export_hf_card
+    from compliance.io.fsutil import atomic_write_text
+    from compliance.io.textsafe import echo
+
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} already exists", "pass --force to overwrite it")
+    try:
+        text = export_hf_card(_load(file), model_id)
+    except ModelChoiceError as exc:
+        raise UsageError(str(exc), "pass --model with one of the model ids") from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        echo(f"wrote {output}", err=True)

@@ -56,8 +56,6 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 from compliance.errors import UsageError
 
@@ -72,7 +70,7 @@ _BACKUP_DIR = ".previous"
 #: Names the writer ever writes into a pack folder (system and model ids share this pattern).
 _PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STAGING = re.compile(r"^\.(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
-#: Temporary files of :func:`_replace_file` (the top-level index; the journal in a pack folder).
+#: Temporary files of :func:`replace_file` (the top-level index; the journal in a pack folder).
 _INDEX_TMP = re.compile(r"^\.index\.html\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
 _JOURNAL_TMP = re.compile(r"^\.compliance-pending\.json\.[0-9]+\.[a-z0-9_]{8}\.tmp$")
 
@@ -103,7 +101,7 @@ def kept_message(kept: tuple[str, ...] | list[str]) -> str:
 # ownership
 
 
-def _load_json(path: Path) -> object:
+def read_json(path: Path) -> object:
     """The parsed file, ``None`` when absent, ``...`` when present but not JSON."""
     try:
         return json.loads(path.read_bytes())
@@ -127,7 +125,7 @@ def _names(values: object) -> set[str] | None:
     return out
 
 
-def _record_names(data: object, system_id: str) -> tuple[set[str] | None, str | None]:
+def record_names(data: object, system_id: str) -> tuple[set[str] | None, str | None]:
     """(file names, problem) of a manifest or journal: names when compliance wrote it for
     ``system_id``, otherwise a short reason."""
     if not isinstance(data, dict):
@@ -168,10 +166,10 @@ def owned_names(target: Path, system_id: str) -> set[str] | None:
     owned: set[str] = set(leftovers)
     found = False
     for record in (MANIFEST, JOURNAL):
-        data = _load_json(target / record)
+        data = read_json(target / record)
         if data is None:
             continue
-        names, problem = _record_names(data, system_id)
+        names, problem = record_names(data, system_id)
         if names is None:
             raise _refuse(target, f"its {record} {problem}")
         owned |= names | {record}
@@ -306,7 +304,7 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write ``path`` atomically (a complete, fsynced file renamed over it), world-readable like
     the pack's own files."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name.lstrip('.')}.{os.getpid()}.", suffix=".tmp",
@@ -324,7 +322,7 @@ def _replace_file(path: Path, data: bytes) -> None:
         raise
 
 
-def _is_plain_file(path: Path) -> bool:
+def is_plain_file(path: Path) -> bool:
     try:
         return path.is_file() and not path.is_symlink()
     except OSError:
@@ -348,11 +346,11 @@ def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tup
             raise PackTargetError(
                 f"{target / name} is a folder where the pack writes the file {name}",
                 "rename or move that folder; compliance does not replace folders")
-    obsolete = sorted(n for n in owned - new - {JOURNAL} if _is_plain_file(target / n))
+    obsolete = sorted(n for n in owned - new - {JOURNAL} if is_plain_file(target / n))
     journal = {"tool": {"name": "compliance"}, "system": {"id": system_id},
                "files": sorted((owned | new) - {JOURNAL})}
     previous_journal = (target / JOURNAL).read_bytes() if JOURNAL in owned else None
-    _replace_file(target / JOURNAL, (json.dumps(journal, indent=2) + "\n").encode("utf-8"))
+    replace_file(target / JOURNAL, (json.dumps(journal, indent=2) + "\n").encode("utf-8"))
     backup = staging / _BACKUP_DIR
     backup.mkdir()
     saved: list[str] = []
@@ -360,7 +358,7 @@ def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tup
     committed = False
     try:
         for name in sorted(new | set(obsolete)):
-            if _is_plain_file(target / name):
+            if is_plain_file(target / name):
                 _backup(target / name, backup / name)
                 saved.append(name)
         with contextlib.suppress(FileNotFoundError):
@@ -384,7 +382,7 @@ def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tup
             for name in saved:
                 os.replace(backup / name, target / name)
             if previous_journal is not None:  # a killed build's: still needed
-                _replace_file(target / JOURNAL, previous_journal)
+                replace_file(target / JOURNAL, previous_journal)
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target / JOURNAL)
@@ -434,92 +432,3 @@ def commit_pack(out_dir: Path, system_id: str, files: Mapping[str, bytes]) -> Co
         if os.path.lexists(staging):
             shutil.rmtree(staging, ignore_errors=True)
         os.close(fd)
-
-
-# ---------------------------------------------------------------------------------------------
-# the output folder's index
-
-
-def _pack_entry(folder: Path) -> dict[str, Any] | None:
-    """The index entry of one pack folder, from its manifest; ``None`` if it is not a pack."""
-    data = _load_json(folder / MANIFEST)
-    names, _ = _record_names(data, folder.name)
-    if names is None or not isinstance(data, dict):
-        return None
-    system = data.get("system") or {}
-    present = {n for n in names if _is_plain_file(folder / n)}
-
-    def link(name: str) -> dict[str, str]:
-        return {"name": name, "format": name.rsplit(".", 1)[-1].upper(),
-                "href": f"{quote(folder.name)}/{quote(name)}"}
-
-    documents = []
-    for doc in data.get("documents") or []:
-        if not isinstance(doc, dict) or not doc.get("present"):
-            continue
-        listed = doc.get("files")
-        candidates = listed if isinstance(listed, list) else [doc.get("file")]
-        doc_files = [link(n) for n in candidates if isinstance(n, str) and n in present]
-        if not doc_files:
-            continue
-        subject = str(doc.get("subject") or "system")
-        documents.append({
-            "title": str(doc.get("title") or doc.get("document") or ""),
-            "model": subject.split(":", 1)[1] if subject.startswith("model:") else "",
-            "files": doc_files,
-        })
-    return {
-        "id": folder.name,
-        "name": str(system.get("name") or folder.name),
-        "version": str(system.get("version") or ""),
-        "as_of": str(data.get("as_of") or ""),
-        "rules_version": str(data.get("rules_version") or ""),
-        "index": link(INDEX)["href"] if INDEX in present else "",
-        "manifest": link(MANIFEST)["href"],
-        "documents": documents,
-    }
-
-
-def packs_in(out_dir: Path) -> list[dict[str, Any]]:
-    """Every pack in ``out_dir`` (folders with a manifest compliance wrote), sorted by id."""
-    packs = []
-    for entry in sorted(os.scandir(out_dir), key=lambda e: e.name):
-        if entry.name.startswith(".") or not entry.is_dir():
-            continue
-        pack = _pack_entry(Path(entry.path))
-        if pack is not None:
-            packs.append(pack)
-    return packs
-
-
-def write_packs_index(out_dir: Path, templates_dir: Path | None = None,
-                      report: Report | None = None) -> Path | None:
-    """Write ``out_dir/index.html`` linking every pack present; return its path.
-
-    Nothing is written when ``out_dir`` holds no pack and no index of ours, or when an
-    ``index.html`` that compliance did not write is in the way (reported, never replaced).
-    """
-    from compliance.documents.environment import make_environment
-
-    path = out_dir / INDEX
-    if not out_dir.is_dir():
-        return None
-    ours = False
-    if os.path.lexists(path):
-        try:
-            ours = _is_plain_file(path) and GENERATOR_MARKER in path.read_bytes()
-        except OSError:
-            ours = False
-        if not ours:
-            if report is not None:
-                report(f"{path}: not replaced, it was not written by compliance")
-            return None
-    packs = packs_in(out_dir)
-    if not packs and not ours:
-        return None
-    from compliance.io.textsafe import inert
-
-    html = make_environment(templates_dir).get_template(PACKS_INDEX_TEMPLATE).render(
-        packs=inert(packs))
-    _replace_file(path, html.encode("utf-8"))
-    return path

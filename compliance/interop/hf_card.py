@@ -1,21 +1,32 @@
 """Draft a descriptor from a Hugging Face model card's YAML front matter.
 
-The card's metadata is parsed with the project's strict YAML loader (compliance.descriptor.yamlio): no
-tags, YAML 1.2 booleans, duplicate keys rejected. Only facts the metadata states are carried
-over, through explicit tables; everything else stays unknown (absent) and is listed in a
-comment block at the top of the draft. Required fields the card cannot supply get the
-placeholder ``REPLACE-ME`` and are named as such in that comment.
+What huggingface_hub does here (imported through :mod:`compliance.interop._hub`, offline, and
+only by the hf-card commands):
+- finds the front matter with the Hub's own rule (``REGEX_YAML_BLOCK``, "the exact same regex
+  as in the Hub server"), so a card is read as metadata exactly when the Hub reads it;
+- holds the card data in its ``ModelCardData`` (license, license_name, license_link,
+  base_model, datasets, language, pipeline_tag, model_name, eval_results);
+- flattens ``model-index`` into ``EvalResult`` records with its ``model_index_to_eval_results``.
+  It needs task.type, dataset.type/name and metrics[].type/value; a card that leaves one out
+  still states the rest, so the missing ones are handed over as None (unknown) and every stated
+  metric comes over, as before.
 
-Sources for the tables (checked 2026-11-25):
-- Licences: first the licence catalogue shipped with the rule data (jurisdictions/_licences,
-  which also knows custom licences by their license_name), then the table below, built from
-  huggingface/hub-docs, docs/hub/repositories-licenses.md (the "License identifier (to use in
-  repo card)" table); the llama3* and llama4 ids are the Hub's later additions, spelled as the
-  catalogue spells them. A test keeps the table and the catalogue consistent.
-- Pipeline tags: huggingface.js, packages/tasks/src/pipelines.ts (PIPELINE_DATA).
-- Metadata fields (license, license_name, license_link, base_model incl. lists for merges,
-  base_model_relation, datasets = "the datasets used to train your model", model-index):
-  huggingface/hub-docs, docs/hub/model-cards.md and modelcard.md.
+What stays own code, and why:
+- The YAML itself is parsed by the project's strict loader (compliance.descriptor.yamlio), not
+  by ``ModelCard(text)``: that calls ``yaml.safe_load`` (YAML 1.1, so ``language: no`` becomes
+  False; duplicate keys silently win; no line numbers; no node limit, so an alias bomb loads as
+  shared references and explodes in the first walk that writes it out). The strict loader rejects tags, duplicate keys and
+  alias bombs and gives every error a card line and column (``README.md:LINE:COL: error: ...``).
+- The checks on each field's shape, which point at the offending card line; the library has
+  no locations and raises bare KeyError/TypeError/AttributeError on odd shapes.
+- The tables (compliance.interop.hf_card_mapping) and the mapping itself: what a Hub value
+  means for a descriptor is this project's judgement, not something the library records.
+- The card bytes are read by the caller through compliance.io.fsutil.read_input (bounded, no
+  FIFOs); the library is only ever handed that text, never a path or a repo id.
+
+Only facts the metadata states are carried over; everything else stays unknown (absent) and is
+listed in a comment block at the top of the draft. Required fields the card cannot supply get
+the placeholder ``REPLACE-ME`` and are named as such in that comment.
 """
 
 from __future__ import annotations
@@ -23,178 +34,33 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from compliance.descriptor.yamlio import Located, Mark, YamlError, decode, dump, load_text
+from compliance.interop import _hub
+from compliance.interop.hf_card_mapping import (
+    HF_LICENCE_FAMILIES,
+    HF_LICENCES,
+    NOT_IMPORTED_WHY,
+    PIPELINE_MODALITIES,
+    PIPELINE_UNSETTLED,
+    READ,
+    ImportResult,
+    as_list,
+    map_base_model,
+    map_datasets,
+    map_licence,
+    map_pipeline,
+    unknown_facts,
+)
 from compliance.io.textsafe import json_safe
 
+__all__ = ["HF_LICENCES", "HF_LICENCE_FAMILIES", "PIPELINE_MODALITIES", "PIPELINE_UNSETTLED",
+           "PLACEHOLDER", "CardError", "ImportResult", "card_to_descriptor", "render",
+           "split_front_matter"]
+
 PLACEHOLDER = "REPLACE-ME"
-
-# --------------------------------------------------------------------------- licences
-
-# Hub licence id -> (descriptor licence id, licence name). SPDX ids where the SPDX License List
-# has exactly this licence; LicenseRef-... for well-known licences outside it.
-# GPL-family versions map to the SPDX ids without -only/-or-later (deprecated in the SPDX list
-# but still valid) because the Hub id does not say which one applies.
-HF_LICENCES: dict[str, tuple[str, str]] = {
-    "apache-2.0": ("Apache-2.0", "Apache License 2.0"),
-    "mit": ("MIT", "MIT License"),
-    "afl-3.0": ("AFL-3.0", "Academic Free License v3.0"),
-    "artistic-2.0": ("Artistic-2.0", "Artistic License 2.0"),
-    "bsl-1.0": ("BSL-1.0", "Boost Software License 1.0"),
-    "bsd-2-clause": ("BSD-2-Clause", 'BSD 2-Clause "Simplified" License'),
-    "bsd-3-clause": ("BSD-3-Clause", 'BSD 3-Clause "New" or "Revised" License'),
-    "bsd-3-clause-clear": ("BSD-3-Clause-Clear", "BSD 3-Clause Clear License"),
-    "c-uda": ("C-UDA-1.0", "Computational Use of Data Agreement v1.0"),
-    "cc0-1.0": ("CC0-1.0", "Creative Commons Zero v1.0 Universal"),
-    "cc-by-2.0": ("CC-BY-2.0", "Creative Commons Attribution 2.0"),
-    "cc-by-2.5": ("CC-BY-2.5", "Creative Commons Attribution 2.5"),
-    "cc-by-3.0": ("CC-BY-3.0", "Creative Commons Attribution 3.0"),
-    "cc-by-4.0": ("CC-BY-4.0", "Creative Commons Attribution 4.0"),
-    "cc-by-sa-3.0": ("CC-BY-SA-3.0", "Creative Commons Attribution Share Alike 3.0"),
-    "cc-by-sa-4.0": ("CC-BY-SA-4.0", "Creative Commons Attribution Share Alike 4.0"),
-    "cc-by-nc-2.0": ("CC-BY-NC-2.0", "Creative Commons Attribution Non Commercial 2.0"),
-    "cc-by-nc-3.0": ("CC-BY-NC-3.0", "Creative Commons Attribution Non Commercial 3.0"),
-    "cc-by-nc-4.0": ("CC-BY-NC-4.0", "Creative Commons Attribution Non Commercial 4.0"),
-    "cc-by-nd-4.0": ("CC-BY-ND-4.0", "Creative Commons Attribution No Derivatives 4.0"),
-    "cc-by-nc-nd-3.0": ("CC-BY-NC-ND-3.0",
-                        "Creative Commons Attribution Non Commercial No Derivatives 3.0"),
-    "cc-by-nc-nd-4.0": ("CC-BY-NC-ND-4.0",
-                        "Creative Commons Attribution Non Commercial No Derivatives 4.0"),
-    "cc-by-nc-sa-2.0": ("CC-BY-NC-SA-2.0",
-                        "Creative Commons Attribution Non Commercial Share Alike 2.0"),
-    "cc-by-nc-sa-3.0": ("CC-BY-NC-SA-3.0",
-                        "Creative Commons Attribution Non Commercial Share Alike 3.0"),
-    "cc-by-nc-sa-4.0": ("CC-BY-NC-SA-4.0",
-                        "Creative Commons Attribution Non Commercial Share Alike 4.0"),
-    "cdla-sharing-1.0": ("CDLA-Sharing-1.0", "Community Data License Agreement Sharing 1.0"),
-    "cdla-permissive-1.0": ("CDLA-Permissive-1.0",
-                            "Community Data License Agreement Permissive 1.0"),
-    "cdla-permissive-2.0": ("CDLA-Permissive-2.0",
-                            "Community Data License Agreement Permissive 2.0"),
-    "wtfpl": ("WTFPL", "Do What The F*ck You Want To Public License"),
-    "ecl-2.0": ("ECL-2.0", "Educational Community License v2.0"),
-    "epl-1.0": ("EPL-1.0", "Eclipse Public License 1.0"),
-    "epl-2.0": ("EPL-2.0", "Eclipse Public License 2.0"),
-    "etalab-2.0": ("etalab-2.0", "Etalab Open License 2.0"),
-    "eupl-1.1": ("EUPL-1.1", "European Union Public License 1.1"),
-    "eupl-1.2": ("EUPL-1.2", "European Union Public License 1.2"),
-    "agpl-3.0": ("AGPL-3.0", "GNU Affero General Public License v3.0"),
-    "gpl-2.0": ("GPL-2.0", "GNU General Public License v2.0"),
-    "gpl-3.0": ("GPL-3.0", "GNU General Public License v3.0"),
-    "lgpl-2.1": ("LGPL-2.1", "GNU Lesser General Public License v2.1"),
-    "lgpl-3.0": ("LGPL-3.0", "GNU Lesser General Public License v3.0"),
-    "isc": ("ISC", "ISC License"),
-    "lppl-1.3c": ("LPPL-1.3c", "LaTeX Project Public License v1.3c"),
-    "ms-pl": ("MS-PL", "Microsoft Public License"),
-    "mpl-2.0": ("MPL-2.0", "Mozilla Public License 2.0"),
-    "osl-3.0": ("OSL-3.0", "Open Software License 3.0"),
-    "postgresql": ("PostgreSQL", "PostgreSQL License"),
-    "ofl-1.1": ("OFL-1.1", "SIL Open Font License 1.1"),
-    "ncsa": ("NCSA", "University of Illinois/NCSA Open Source License"),
-    "unlicense": ("Unlicense", "The Unlicense"),
-    "zlib": ("Zlib", "zlib License"),
-    "pddl": ("PDDL-1.0", "Open Data Commons Public Domain Dedication and License 1.0"),
-    "lgpl-lr": ("LGPLLR", "Lesser General Public License For Linguistic Resources"),
-    "openmdw-1.0": ("OpenMDW-1.0", "OpenMDW License Agreement 1.0"),
-    # Licences outside the SPDX License List.
-    "llama2": ("LicenseRef-Llama2", "Llama 2 Community License Agreement"),
-    "llama3": ("LicenseRef-Llama3", "Meta Llama 3 Community License Agreement"),
-    "llama3.1": ("LicenseRef-Llama3.1", "Llama 3.1 Community License Agreement"),
-    "llama3.2": ("LicenseRef-Llama3.2", "Llama 3.2 Community License Agreement"),
-    "llama3.3": ("LicenseRef-Llama3.3", "Llama 3.3 Community License Agreement"),
-    "llama4": ("LicenseRef-Llama4", "Llama 4 Community License Agreement"),
-    "gemma": ("LicenseRef-Gemma", "Gemma Terms of Use"),
-    "bigscience-openrail-m": ("LicenseRef-BigScience-OpenRAIL-M", "BigScience OpenRAIL-M"),
-    "creativeml-openrail-m": ("LicenseRef-CreativeML-OpenRAIL-M", "CreativeML OpenRAIL-M"),
-    "bigscience-bloom-rail-1.0": ("LicenseRef-BigScience-BLOOM-RAIL-1.0",
-                                  "BigScience BLOOM RAIL 1.0"),
-    "bigcode-openrail-m": ("LicenseRef-BigCode-OpenRAIL-M", "BigCode Open RAIL-M v1"),
-    "openrail++": ("LicenseRef-OpenRAIL-PlusPlus", "Open Rail++-M License"),
-    "deepfloyd-if-license": ("LicenseRef-DeepFloyd-IF", "DeepFloyd IF Research License Agreement"),
-}
-
-# Hub ids that name a family, not one licence: the version cannot be derived.
-HF_LICENCE_FAMILIES = frozenset({"bsd", "cc", "gfdl", "gpl", "lgpl", "odc-by", "odbl", "openrail"})
-
-# --------------------------------------------------------------------------- pipeline tags
-
-# Hub pipeline tag -> (input modalities, output modalities) in the descriptor's vocabulary.
-# "structured" stands for labels, scores, spans, boxes or vectors. An empty tuple means the
-# tag does not settle that side; it is then left unknown.
-PIPELINE_MODALITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "text-classification": (("text",), ("structured",)),
-    "token-classification": (("text",), ("structured",)),
-    "table-question-answering": (("text", "tabular"), ("text",)),
-    "question-answering": (("text",), ("text",)),
-    "zero-shot-classification": (("text",), ("structured",)),
-    "translation": (("text",), ("text",)),
-    "summarization": (("text",), ("text",)),
-    "feature-extraction": (("text",), ("structured",)),
-    "text-generation": (("text",), ("text",)),
-    "text2text-generation": (("text",), ("text",)),
-    "fill-mask": (("text",), ("text",)),
-    "sentence-similarity": (("text",), ("structured",)),
-    "text-ranking": (("text",), ("structured",)),
-    "text-retrieval": (("text",), ("structured",)),
-    "multiple-choice": (("text",), ("structured",)),
-    "table-to-text": (("tabular",), ("text",)),
-    "tabular-to-text": (("tabular",), ("text",)),
-    "text-to-speech": (("text",), ("speech",)),
-    "text-to-audio": (("text",), ("audio",)),
-    "automatic-speech-recognition": (("speech",), ("text",)),
-    "audio-to-audio": (("audio",), ("audio",)),
-    "audio-classification": (("audio",), ("structured",)),
-    "audio-text-to-text": (("audio", "text"), ("text",)),
-    "voice-activity-detection": (("audio",), ("structured",)),
-    "depth-estimation": (("image",), ("image",)),
-    "image-classification": (("image",), ("structured",)),
-    "object-detection": (("image",), ("structured",)),
-    "image-segmentation": (("image",), ("image", "structured")),
-    "text-to-image": (("text",), ("image",)),
-    "image-to-text": (("image",), ("text",)),
-    "image-to-image": (("image",), ("image",)),
-    "image-to-video": (("image",), ("video",)),
-    "unconditional-image-generation": ((), ("image",)),
-    "video-classification": (("video",), ("structured",)),
-    "text-to-video": (("text",), ("video",)),
-    "image-text-to-text": (("image", "text"), ("text",)),
-    "visual-question-answering": (("image", "text"), ("text",)),
-    "document-question-answering": (("image", "text"), ("text",)),
-    "zero-shot-image-classification": (("image", "text"), ("structured",)),
-    "mask-generation": (("image",), ("image",)),
-    "zero-shot-object-detection": (("image", "text"), ("structured",)),
-    "text-to-3d": (("text",), ("other",)),
-    "image-to-3d": (("image",), ("other",)),
-    "image-feature-extraction": (("image",), ("structured",)),
-    "video-text-to-text": (("video", "text"), ("text",)),
-    "keypoint-detection": (("image",), ("structured",)),
-    "visual-document-retrieval": (("image", "text"), ("structured",)),
-    "tabular-classification": (("tabular",), ("structured",)),
-    "tabular-regression": (("tabular",), ("structured",)),
-    "time-series-forecasting": (("time_series",), ("time_series",)),
-}
-# Known tags whose modalities the tag alone does not settle.
-PIPELINE_UNSETTLED = frozenset({"any-to-any", "other", "graph-ml", "reinforcement-learning",
-                                "robotics", "biology"})
-
-# Card fields read by the importer; everything else is listed as not imported.
-_READ = ("license", "license_name", "license_link", "base_model", "base_model_relation",
-         "datasets", "pipeline_tag", "language", "model-index", "model_name")
-_NOT_IMPORTED_WHY: dict[str, str] = {
-    "co2_eq_emissions": "CO2-equivalent emissions; the descriptor records energy in kWh and "
-                        "a conversion would be a guess",
-    "metrics": "metric names without values; results come from model-index",
-    "tags": "free-form tags",
-    "library_name": "software library, not a regulatory fact",
-    "widget": "Hub widget examples",
-    "inference": "Hub inference settings",
-    "thumbnail": "Hub display setting",
-    "new_version": "pointer to a newer model",
-    "extra_gated_prompt": "Hub access gate text (gating does not by itself mean the weights "
-                          "are or are not public)",
-}
 
 
 class CardError(Exception):
@@ -208,37 +74,40 @@ class CardError(Exception):
         self.hint = hint
 
 
-@dataclass
-class ImportResult:
-    """The draft descriptor (plain data) and what the comment block says about it."""
-
-    data: dict[str, Any]
-    placeholders: list[str] = field(default_factory=list)
-    derived: list[str] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    not_imported: list[str] = field(default_factory=list)
-    unrecognised_licences: list[str] = field(default_factory=list)
-
-
 # --------------------------------------------------------------------------- front matter
+
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def split_front_matter(text: str) -> tuple[str, int]:
-    """The YAML between the opening ``---`` line and the closing ``---`` (or ``...``) line, and
-    the 1-based card line on which that YAML starts."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+    """The front matter as the Hub finds it (huggingface_hub's ``REGEX_YAML_BLOCK``) and the
+    1-based card line on which that YAML starts. When the Hub would find none, says why, with
+    the line: no opening ``---``, an opening line with trailing blanks, empty, never closed."""
+    match = _hub.REGEX_YAML_BLOCK.search(text)
+    if match:
+        return match.group(2), len(_BREAK.findall(text, 0, match.start(2))) + 1
+    lines = _BREAK.split(text)
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or lines[first].strip() != "---":
         raise CardError(
             "the model card has no YAML front matter (metadata)", 1, 1,
             "a Hugging Face card starts with a line '---', then the metadata (license, "
             "base_model, datasets, pipeline_tag, ...), then a closing '---' line",
         )
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
-            return "".join(lines[1:index]), 2
-    raise CardError("the front matter opened on line 1 is never closed", 1, 1,
-                    "add a line '---' after the last metadata line")
+    opening = lines[first]
+    if opening.rstrip() != opening:
+        raise CardError("the opening '---' line ends in spaces or tabs, so the Hub does not read "
+                        "the metadata", first + 1, len(opening.rstrip()) + 1, "remove them")
+    if first + 1 < len(lines) and re.fullmatch(r"---[ \t]*", lines[first + 1]):
+        raise CardError("the front matter is empty", first + 2, 1,
+                        "add the card's metadata (license, base_model, datasets, ...)")
+    hint = "add a line '---' after the last metadata line"
+    if any(line.rstrip() == "..." for line in lines[first + 1:]):
+        hint += " (the Hub does not accept '...' as the closing line)"
+    if "\r" in text and "\n" not in text:
+        hint = "save the card with LF line endings: the Hub does not read CR-only front matter"
+    raise CardError(f"the front matter opened on line {first + 1} is never closed", first + 1, 1,
+                    hint)
 
 
 def _load(raw: bytes) -> tuple[Located, int]:
@@ -313,159 +182,51 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-# --------------------------------------------------------------------------- mapping
+# --------------------------------------------------------------------------- card data
 
 
-def _licence_ref(name: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9.\-]+", "-", name).strip("-.")
-    cleaned = re.sub(r"-{2,}", "-", cleaned)
-    return f"LicenseRef-{cleaned or 'unnamed'}"
+@dataclass
+class _Card:
+    """The card data as huggingface_hub holds it, plus what the importer noticed reading it."""
+
+    data: _hub.ModelCardData
+    keys: list[str]
+    skipped: int  # model-index metrics that are not mappings
 
 
-def _catalogue() -> Any:
-    """The licence catalogue shipped with the rule data (jurisdictions/_licences), which knows
-    Hub ids and license_name spellings of custom licences; None when it is not available."""
-    try:
-        from compliance.law.licences import load_catalogue
-        from compliance.paths import rules_dir
-    except ImportError:  # pragma: no cover - the catalogue ships with the package
-        return None
-    return load_catalogue(rules_dir())
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
-def _map_licence(card: _Reader, result: ImportResult) -> dict[str, Any] | None:
-    hf_id = card.text("license")
-    name = card.text("license_name")
-    link = card.text("license_link")
-    if hf_id is None:
-        if name is not None:
-            hf_id = "other"
-        else:
-            return None
-    key = hf_id.lower()
-    if key == "unknown":
-        result.checks.append("models[0].licence: the card says license: unknown; left unknown")
-        return None
-    catalogue = _catalogue()
-    spelling = name if key == "other" else hf_id
-    entry = catalogue.lookup(spelling) if catalogue is not None and spelling else None
-    licence: dict[str, Any]
-    if entry is not None:
-        licence = {"id": entry.id, "name": entry.name}
-        result.derived.append(f"models[0].licence.id: {entry.id} (card "
-                              f"{'license_name' if key == 'other' else 'license'} '{spelling}', "
-                              "found in the licence catalogue)")
-    elif key == "other":
-        if name is None:
-            result.checks.append("models[0].licence: the card says license: other without a "
-                                 "license_name; left unknown")
-            return None
-        licence = {"id": _licence_ref(name), "name": name}
-        result.unrecognised_licences.append(f"{name} (license: other) -> {licence['id']}")
-    elif key in HF_LICENCES:
-        spdx, full = HF_LICENCES[key]
-        licence = {"id": spdx, "name": full}
-        result.derived.append(f"models[0].licence.id: {spdx} (card license '{hf_id}')")
-        if spdx in ("AGPL-3.0", "GPL-2.0", "GPL-3.0", "LGPL-2.1", "LGPL-3.0"):
-            result.checks.append(f"models[0].licence.id: {spdx} is the SPDX id without -only or "
-                                 "-or-later; the card does not say which applies")
-    else:
-        licence = {"id": _licence_ref(f"HF-{hf_id}"), "name": name or hf_id}
-        why = ("a licence family: the version cannot be derived"
-               if key in HF_LICENCE_FAMILIES else "not in the Hub licence table this tool knows")
-        result.unrecognised_licences.append(f"{hf_id} ({why}) -> {licence['id']}")
-    if link is not None:
-        licence["url"] = link
-    return licence
+def _hub_result(res: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """One model-index result in the shape huggingface_hub's reader takes. The Hub requires
+    task.type, dataset.type/name and metrics[].type/value; a card that leaves one out still
+    states the rest, so a missing one is passed as None (unknown) rather than dropping the
+    result. Metrics that are not mappings are left out and counted."""
+    task, dataset = _mapping(res.get("task")), _mapping(res.get("dataset"))
+    source = _mapping(res.get("source"))
+    metrics = [m for m in res.get("metrics") or [] if isinstance(m, dict)]
+    shaped: dict[str, Any] = {
+        "task": {"type": None, **task},
+        "dataset": {"type": None, "name": None, **dataset},
+        "metrics": [{"type": None, "value": None, **m} for m in metrics],
+    }
+    if source.get("url") is not None:  # the library refuses a source name without a url
+        shaped["source"] = source
+    return shaped, len(res.get("metrics") or []) - len(metrics)
 
 
-def _map_base_model(card: _Reader, model: dict[str, Any], result: ImportResult) -> None:
-    bases = card.text_list("base_model")
-    relation = card.text("base_model_relation")
-    if not bases:
-        if relation is not None:
-            result.not_imported.append(f"base_model_relation: {relation} (no base_model named)")
-        return
-    model["origin"] = "modified_third_party"
-    how = f" ({relation})" if relation else ""
-    result.checks.append(
-        "models[0].origin: modified_third_party because the card names a base model"
-        f"{how}; if your organisation provides that base model itself, change it to own")
-    if len(bases) == 1:
-        model["base_model"] = {"id": bases[0]}
-        result.derived.append(f"models[0].base_model.id: {bases[0]} (card base_model)")
-    else:
-        result.checks.append(
-            "models[0].base_model: the card names several base models (" + ", ".join(bases)
-            + "); the descriptor records one, so it is left unknown: pick the one that matters "
-            "for the modification test")
-
-
-_HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
-
-
-def _map_datasets(card: _Reader, model: dict[str, Any], result: ImportResult) -> None:
-    datasets = card.text_list("datasets")
-    if not datasets:
-        return
-    sources = []
-    for name in datasets:
-        source: dict[str, Any] = {"name": name}
-        if _HUB_ID.match(name):
-            source["url"] = f"https://huggingface.co/datasets/{name}"
-        sources.append(source)
-    model["training_data"] = {"sources": sources}
-    result.derived.append("models[0].training_data.sources: " + ", ".join(datasets)
-                          + " (card datasets: the datasets used to train the model)")
-
-
-def _map_pipeline(card: _Reader, model: dict[str, Any], result: ImportResult) -> None:
-    tag = card.text("pipeline_tag")
-    if tag is None:
-        return
-    if tag in PIPELINE_MODALITIES:
-        inputs, outputs = PIPELINE_MODALITIES[tag]
-        if inputs:
-            model["input_modalities"] = list(inputs)
-        if outputs:
-            model["output_modalities"] = list(outputs)
-        result.derived.append(
-            f"models[0].input/output_modalities: {', '.join(inputs) or 'unknown'} -> "
-            f"{', '.join(outputs) or 'unknown'} (card pipeline_tag '{tag}')")
-    elif tag in PIPELINE_UNSETTLED:
-        result.checks.append(f"models[0].input/output_modalities: pipeline_tag '{tag}' does not "
-                             "settle the modalities; left unknown")
-    else:
-        result.not_imported.append(f"pipeline_tag: {tag} (not in the Hub task list this tool "
-                                   "knows)")
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
-
-
-def _map_model_index(card: _Reader, model: dict[str, Any],
-                     result: ImportResult) -> tuple[str | None, str | None]:
-    """Evaluations from model-index; returns the model name it states, if any, and the line
-    for the DERIVED block."""
+def _model_index(card: _Reader) -> tuple[str | None, list[_hub.EvalResult], int]:
+    """The first model name model-index states, its results flattened by huggingface_hub, and
+    the number of metrics that are not mappings."""
     index = card.data.get("model-index")
     if index is None:
-        return None, None
+        return None, [], 0
     if not isinstance(index, list):
         raise card.fail(("model-index",), "'model-index' must be a list of models",
                         "see the model-index section of the Hub's model card docs")
     name: str | None = None
-    evaluations: list[dict[str, Any]] = []
+    flat: list[_hub.EvalResult] = []
     skipped = 0
     for i, entry in enumerate(index):
         if not isinstance(entry, dict):
@@ -478,77 +239,126 @@ def _map_model_index(card: _Reader, model: dict[str, Any],
         for j, res in enumerate(results):
             if not isinstance(res, dict):
                 raise card.fail(("model-index", i, "results", j), "each result must be a mapping")
-            task: dict[str, Any] = res["task"] if isinstance(res.get("task"), dict) else {}
-            dataset: dict[str, Any] = (res["dataset"] if isinstance(res.get("dataset"), dict)
-                                       else {})
-            source: dict[str, Any] = res["source"] if isinstance(res.get("source"), dict) else {}
-            metrics = res.get("metrics") or []
-            if not isinstance(metrics, list):
+            if not isinstance(res.get("metrics") or [], list):
                 raise card.fail(("model-index", i, "results", j, "metrics"),
                                 "'metrics' must be a list")
-            for metric in metrics:
-                if not isinstance(metric, dict):
-                    skipped += 1
-                    continue
-                value = _number(metric.get("value"))
-                label = metric.get("name") or metric.get("type")
-                if value is None or not isinstance(label, str) or not label.strip():
-                    skipped += 1
-                    continue
-                evaluation: dict[str, Any] = {"metric": label.strip(), "value": value}
-                ds = dataset.get("name") or dataset.get("type")
-                if isinstance(ds, str) and ds.strip():
-                    evaluation["dataset"] = ds.strip()
-                if isinstance(dataset.get("split"), str) and dataset["split"].strip():
-                    evaluation["split"] = dataset["split"].strip()
-                task_type = task.get("type")
-                if isinstance(task_type, str) and task_type.strip():
-                    evaluation["task"] = task_type.strip()
-                src = source.get("url") or source.get("name")
-                if isinstance(src, str) and src.strip():
-                    evaluation["source"] = src.strip()
-                if evaluation not in evaluations:
-                    evaluations.append(evaluation)
-    derived = None
-    if evaluations:
-        model["evaluations"] = evaluations
-        derived = (f"models[0].evaluations: {len(evaluations)} result(s) (card model-index; "
-                   "self-reported unless the card marks them verified)")
-    if skipped:
-        result.not_imported.append(f"model-index: {skipped} metric(s) without a numeric value "
-                                   "or a name")
-    return name, derived
+            shaped, not_mappings = _hub_result(res)
+            skipped += not_mappings
+            if not shaped["metrics"]:
+                continue
+            try:
+                _, evals = _hub.model_index_to_eval_results(
+                    [{"name": entry.get("name"), "results": [shaped]}])
+            except (KeyError, TypeError, ValueError, AttributeError):  # pragma: no cover
+                raise card.fail(("model-index", i, "results", j),
+                                "this model-index result cannot be read") from None
+            source_name = _mapping(res.get("source")).get("name")
+            for ev in evals:
+                ev.source_name = ev.source_name or source_name
+            flat.extend(evals)
+    return name, flat, skipped
+
+
+def _card_data(card: _Reader) -> _Card:
+    """Check the shape of every field the importer reads (located errors), then hand the
+    values to huggingface_hub's ModelCardData."""
+    index_name, evals, skipped = _model_index(card)
+    data = _hub.ModelCardData(
+        license=card.text("license"),
+        license_name=card.text("license_name"),
+        license_link=card.text("license_link"),
+        base_model=card.text_list("base_model"),
+        datasets=card.text_list("datasets"),
+        language=card.text_list("language"),
+        pipeline_tag=card.text("pipeline_tag"),
+        # the card's own model_name wins over the name model-index states
+        model_name=card.text("model_name") or index_name,
+        base_model_relation=card.text("base_model_relation"),
+    )
+    data.eval_results = evals or None  # set after construction: a name is not required here
+    return _Card(data, list(card.data), skipped)
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if not isinstance(value, (int, float, str)):
+        return None
+    try:  # a YAML int too large for a float overflows; .inf and "nan" are not results
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _map_evaluations(card: _Card, model: dict[str, Any]) -> tuple[str | None, int]:
+    """Evaluations from the card's EvalResults; returns the line for the DERIVED block and the
+    number of metrics left out for want of a numeric value or a name."""
+    evaluations: list[dict[str, Any]] = []
+    skipped = card.skipped
+    for res in card.data.eval_results or []:
+        value = _number(res.metric_value)
+        label = _text(res.metric_name) or _text(res.metric_type)
+        if value is None or label is None:
+            skipped += 1
+            continue
+        evaluation: dict[str, Any] = {"metric": label, "value": value}
+        for key, stated in (("dataset", _text(res.dataset_name) or _text(res.dataset_type)),
+                            ("split", _text(res.dataset_split)),
+                            ("task", _text(res.task_type)),
+                            ("source", _text(res.source_url) or _text(res.source_name))):
+            if stated is not None:
+                evaluation[key] = stated
+        if evaluation not in evaluations:
+            evaluations.append(evaluation)
+    if not evaluations:
+        return None, skipped
+    model["evaluations"] = evaluations
+    return (f"models[0].evaluations: {len(evaluations)} result(s) (card model-index; "
+            "self-reported unless the card marks them verified)"), skipped
 
 
 def card_to_descriptor(raw: bytes) -> ImportResult:
     """Map a model card's metadata to a draft descriptor. Raises :class:`CardError`."""
     located, first_line = _load(raw)
-    card = _Reader(located, first_line)
+    reader = _Reader(located, first_line)
+    card = _card_data(reader)
+    data = card.data
     result = ImportResult(data={})
     model: dict[str, Any] = {}
 
-    index_name, evaluations_line = _map_model_index(card, model, result)
-    model_name = card.text("model_name") or index_name
+    evaluations_line, skipped = _map_evaluations(card, model)
+    if skipped:
+        result.not_imported.append(f"model-index: {skipped} metric(s) without a numeric value "
+                                   "or a name")
+    model_name = data.model_name
     if model_name:
         result.derived.append(f"models[0].name: {model_name} (card "
-                              f"{'model_name' if card.text('model_name') else 'model-index name'})")
-    _map_base_model(card, model, result)
-    _map_pipeline(card, model, result)
-    _map_datasets(card, model, result)
-    licence = _map_licence(card, result)
+                              f"{'model_name' if reader.text('model_name') else 'model-index name'})")
+    map_base_model(data, model, result)
+    map_pipeline(data, model, result)
+    map_datasets(data, model, result)
+    licence = map_licence(data, result)
     if licence is not None:
         model["licence"] = licence
-    languages = card.text_list("language")
+    languages = as_list(data.language)
     if languages:
         model["languages"] = languages
         result.derived.append("models[0].languages: " + ", ".join(languages) + " (card language)")
     if evaluations_line:
         result.derived.append(evaluations_line)
 
-    for key in card.data:
-        if key in _READ:
+    for key in card.keys:
+        if key in READ:
             continue
-        why = _NOT_IMPORTED_WHY.get(key, "no descriptor field")
+        why = NOT_IMPORTED_WHY.get(key, "no descriptor field")
         result.not_imported.append(f"{key}: {why}")
 
     model_id = _model_id(model_name)
@@ -571,7 +381,7 @@ def card_to_descriptor(raw: bytes) -> ImportResult:
         result.placeholders.append(
             f"models[0].id: {model_id} (an identifier inside this descriptor; the card names no "
             "model; rename it if you like)")
-    result.unknown = _unknown_facts(result.data)
+    result.unknown = unknown_facts(result.data)
     return result
 
 
@@ -588,30 +398,6 @@ _MODEL_ORDER = ("id", "name", "origin", "base_model", "input_modalities", "outpu
 
 def _ordered_model(model: dict[str, Any]) -> dict[str, Any]:
     return {key: model[key] for key in _MODEL_ORDER if key in model}
-
-
-def _unknown_facts(data: dict[str, Any]) -> list[str]:
-    """Facts the draft leaves unknown, per section, in the models' field order."""
-    from compliance.descriptor.model import AIModel, Organisation, System
-
-    def missing(model_cls: Any, present: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
-        return [name for name in model_cls.model_fields if name not in present and name not in skip]
-
-    model = data["models"][0]
-    lines = [
-        "organisation: " + ", ".join(missing(Organisation, data["organisation"])),
-        "system: " + ", ".join(missing(System, data["system"])),
-        "models[0]: " + ", ".join(missing(AIModel, model)),
-    ]
-    if "base_model" in model:
-        lines.append("models[0].base_model: provider, training_compute_flop, systemic_risk, "
-                     "licence")
-    if "training_data" in model:
-        lines.append("models[0].training_data: curation, size_tokens, tdm_opt_outs_respected, "
-                     "description; each source's type, modalities, size, provenance, "
-                     "personal_data")
-    lines.append("evidence, incidents")
-    return lines
 
 
 # --------------------------------------------------------------------------- output

@@ -7,7 +7,7 @@ import inspect
 import json
 import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
@@ -37,12 +37,41 @@ def attribute_docstrings(module: ModuleType) -> dict[str, dict[str, str]]:
     return docs
 
 
+def _models_reached(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """``{class name: class}`` for ``model`` and every model its fields reach (in lists,
+    unions, ...), so each definition's field documentation is read from its own module."""
+    found: dict[str, type[BaseModel]] = {}
+    pending: list[Any] = [model]
+    while pending:
+        tp = pending.pop()
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp.__name__ not in found:
+                found[tp.__name__] = tp
+                pending.extend(field.annotation for field in tp.model_fields.values())
+        else:
+            pending.extend(get_args(tp))
+    return found
+
+
 def _describe(schema: dict[str, Any], model: type[BaseModel]) -> None:
-    docs = attribute_docstrings(sys.modules[model.__module__])
+    """Field docstrings as descriptions, for the definitions of classes in the root model's
+    package (the descriptor's models span the modules of compliance.descriptor.model)."""
+    package = sys.modules[model.__module__].__package__ or model.__module__
+    classes = {name: cls for name, cls in _models_reached(model).items()
+               if cls.__module__.startswith(package + ".")}
+    by_module: dict[str, dict[str, dict[str, str]]] = {}
+
+    def docs_of(name: str) -> dict[str, str]:
+        module = (classes[name] if name in classes else model).__module__
+        if module not in by_module:
+            by_module[module] = attribute_docstrings(sys.modules[module])
+        return by_module[module].get(name, {})
+
     definitions = {model.__name__: schema, **schema.get("$defs", {})}
     for name, definition in definitions.items():
+        docs = docs_of(name)
         for field, spec in definition.get("properties", {}).items():
-            doc = docs.get(name, {}).get(field.rstrip("_")) or docs.get(name, {}).get(field + "_")
+            doc = docs.get(field.rstrip("_")) or docs.get(field + "_")
             if doc and "description" not in spec:
                 spec["description"] = doc
 

@@ -1,0 +1,134 @@
+"""The AI-system descriptor: the facts a team states about one AI system.
+
+Every field is optional unless the document cannot be understood without it: a fact that is
+not stated is *unknown*, never false. The obligations engine turns unknown facts it needs into
+``undetermined`` verdicts that name the missing fact.
+
+This package holds no legal values. Enumerations here are vocabularies of facts (roles, sizes,
+modalities); which of them trigger which provision is decided by the rule data under
+``jurisdictions/``.
+
+One module per part of the descriptor: ``common`` (format version, constrained types, the base
+model), ``organisation``, ``system`` (lifecycle, features, prohibited-practice screening),
+``use_cases`` (classification facts), ``ai_models``, ``evidence`` (evidence files and the
+incident register) and ``descriptor`` (the root ``Descriptor``). Import from this package: every
+public name is re-exported here.
+"""
+
+from __future__ import annotations
+
+from compliance.descriptor.model.ai_models import (
+    AIModel,
+    BaseModelRef,
+    Channel,
+    Component,
+    ComponentKind,
+    ComputeMethod,
+    DataSource,
+    Energy,
+    Evaluation,
+    Licence,
+    Modality,
+    Monetisation,
+    Origin,
+    RebuttalStatus,
+    SystemicRisk,
+    TrainingCompute,
+    TrainingData,
+)
+from compliance.descriptor.model.common import (
+    SCHEMA_VERSION,
+    AnnexIEntry,
+    AnnexPoint,
+    CountryCode,
+    Flop,
+    Identifier,
+    LicenceId,
+    MarketCode,
+    NonEmptyText,
+    RelativePath,
+)
+from compliance.descriptor.model.descriptor import Descriptor
+from compliance.descriptor.model.evidence import (
+    Evidence,
+    Incidents,
+)
+from compliance.descriptor.model.organisation import (
+    KoreaMetrics,
+    Money,
+    Organisation,
+    Role,
+    SizeClass,
+)
+from compliance.descriptor.model.system import (
+    DesignChange,
+    Features,
+    Lifecycle,
+    ProhibitedPracticeScreening,
+    RemoteBiometricIdentification,
+    Stage,
+    SyntheticContent,
+    System,
+)
+from compliance.descriptor.model.use_cases import (
+    AnnexIProduct,
+    ConsequentialDecisionDomain,
+    Derogation,
+    DerogationCondition,
+    HighImpactDomain,
+    Setting,
+    UseCase,
+)
+
+__all__ = [
+    "AIModel",
+    "AnnexIEntry",
+    "AnnexIProduct",
+    "AnnexPoint",
+    "BaseModelRef",
+    "Channel",
+    "Component",
+    "ComponentKind",
+    "ComputeMethod",
+    "ConsequentialDecisionDomain",
+    "CountryCode",
+    "DataSource",
+    "Derogation",
+    "DerogationCondition",
+    "Descriptor",
+    "DesignChange",
+    "Energy",
+    "Evaluation",
+    "Evidence",
+    "Features",
+    "Flop",
+    "HighImpactDomain",
+    "Identifier",
+    "Incidents",
+    "KoreaMetrics",
+    "Licence",
+    "LicenceId",
+    "Lifecycle",
+    "MarketCode",
+    "Modality",
+    "Monetisation",
+    "Money",
+    "NonEmptyText",
+    "Organisation",
+    "Origin",
+    "ProhibitedPracticeScreening",
+    "RebuttalStatus",
+    "RelativePath",
+    "RemoteBiometricIdentification",
+    "Role",
+    "SCHEMA_VERSION",
+    "Setting",
+    "SizeClass",
+    "Stage",
+    "SyntheticContent",
+    "System",
+    "SystemicRisk",
+    "TrainingCompute",
+    "TrainingData",
+    "UseCase",
+]

@@ -1,0 +1,36 @@
+"""Document contexts: plain data for the templates, with every formatting decision taken here.
+
+One module per document family, over two shared ones:
+
+- ``formatting``: display labels and value formatting helpers;
+- ``base``: pack-wide facts (PackInfo), evidence records, each document's header;
+- ``structured``: documents whose legal structure is a ``<document>.sections.yaml`` file;
+- ``transparency``: the pack's transparency report;
+- ``incident_log``: the incident log, from the incident register.
+
+Templates receive only dicts, lists, strings and numbers; no pydantic objects and no callables.
+This package re-exports the names the pack builder and the tests import.
+"""
+
+from __future__ import annotations
+
+from compliance.documents.context.base import PackInfo, evidence_records
+from compliance.documents.context.incident_log import incident_log_context
+from compliance.documents.context.structured import (
+    _Walker,
+    load_structure,
+    resolve,
+    structured_context,
+)
+from compliance.documents.context.transparency import transparency_context
+
+__all__ = [
+    "PackInfo",
+    "_Walker",
+    "evidence_records",
+    "incident_log_context",
+    "load_structure",
+    "resolve",
+    "structured_context",
+    "transparency_context",
+]

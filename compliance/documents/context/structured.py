@@ -1,0 +1,344 @@
+"""Structure-driven documents: every document whose legal structure is a sections file (EU AI Act
+Annex IV, V, XI and XII, FRIA, training-data summary; the other jurisdictions' documents).
+
+The legal structure of each document (sections, points, fields, which descriptor fact fills which
+field, who receives it) is data: ``<document>.sections.yaml`` next to the document's template.
+This module is generic: it walks that structure, fills each field from the descriptor or from
+linked evidence, and turns every missing fact into a *gap* that names the obligation it blocks.
+Nothing here writes filler text for a missing fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compliance.descriptor.model import Descriptor
+from compliance.documents.context.base import (
+    PackInfo,
+    _base_context,
+    _classification_values,
+    _ob_ref,
+)
+from compliance.documents.context.formatting import _plain, fmt_sci, format_value
+from compliance.documents.selection import Decision, all_obligations
+from compliance.io.textsafe import inert
+
+# --------------------------------------------------------------------------- fact lookup
+
+
+def resolve(root: Mapping[str, Any], path: str) -> Any:
+    """Look up a dotted path; lists are flattened (``system.use_cases.annex_iii``).
+
+    Returns None when any step is unstated. A list of values is returned for paths through
+    lists; it is None when every element's value is unstated.
+    """
+    current: Any = root
+    for index, part in enumerate(path.split(".")):
+        if isinstance(current, list):
+            rest = ".".join(path.split(".")[index:])
+            values = [resolve(item, rest) for item in current]
+            stated = [v for v in values if v is not None]
+            if not stated:
+                return None
+            flat: list[Any] = []
+            for v in stated:
+                flat.extend(v if isinstance(v, list) else [v])
+            return flat
+        if not isinstance(current, Mapping) or current.get(part) is None:
+            return None
+        current = current[part]
+    return current
+
+
+# --------------------------------------------------------------------------- structure walk
+
+
+def load_structure(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict) or "sections" not in data:
+        raise ValueError(f"{path}: a document structure needs 'sections'")
+    _reject_empty_keys(data, path)
+    return data
+
+
+def _reject_empty_keys(node: Any, path: Path) -> None:
+    """A key without a value is almost always an unquoted comma inside a flow mapping
+    (``{label: methods, techniques}``), which silently truncates the label."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if value is None:
+                raise ValueError(f"{path}: key {key!r} has no value; quote values that contain commas")
+            _reject_empty_keys(value, path)
+    elif isinstance(node, list):
+        for item in node:
+            _reject_empty_keys(item, path)
+
+
+class _Walker:
+    """Fills one structured document for one subject."""
+
+    def __init__(
+        self,
+        *,
+        doc_key: str,
+        facts: Mapping[str, Any],
+        obligations: Sequence[Mapping[str, Any]],
+        evidence: Sequence[Mapping[str, Any]],
+        classifications: Mapping[str, str],
+        fallback_blockers: Sequence[Mapping[str, Any]],
+    ) -> None:
+        self.doc_key = doc_key
+        self.facts = facts
+        self.verdicts: dict[str, list[str]] = {}
+        for o in obligations:
+            self.verdicts.setdefault(o.get("rule") or o["id"], []).append(
+                o.get("verdict", "undetermined"))
+        self.obligations = [o for o in obligations if o.get("verdict") == "applies"]
+        self.undetermined = [o for o in obligations if o.get("verdict") == "undetermined"]
+        self.evidence = evidence
+        self.classifications = classifications
+        self.fallback = [_ob_ref(o) for o in fallback_blockers]
+        self.gaps: list[dict[str, Any]] = []
+
+    # which obligations a gap at `where` blocks: the most specific tag that covers it
+    def blockers(self, where: str) -> list[dict[str, str]]:
+        """Applying obligations tagged for ``where``; failing those, undetermined ones (the gap
+        blocks them if they turn out to apply); failing those, the document's obligations."""
+        for candidates in (self.obligations, self.undetermined):
+            best_len = -1
+            best: list[Mapping[str, Any]] = []
+            for ob in candidates:
+                for tag in ob.get("documents") or []:
+                    if where == tag or where.startswith(tag + "."):
+                        if len(tag) > best_len:
+                            best_len, best = len(tag), [ob]
+                        elif len(tag) == best_len and ob not in best:
+                            best.append(ob)
+            if best:
+                return [_ob_ref(o) for o in best]
+        return list(self.fallback)
+
+    def linked_evidence(self, where: str) -> list[Mapping[str, Any]]:
+        found = []
+        blockers = {b["id"] for b in self.blockers(where)} if where else set()
+        for ev in self.evidence:
+            if where in ev["sections"]:
+                found.append(ev)
+        # evidence linked by obligation fills sections the obligation is tagged with exactly
+        for ev in self.evidence:
+            if ev in found or ev["sections"]:
+                continue
+            for ob in self.obligations:
+                if ob["id"] in ev["obligations"] and ob["id"] in blockers and where in (
+                    ob.get("documents") or []
+                ):
+                    found.append(ev)
+                    break
+        return found
+
+    def gap(self, where: str, citation: str, what: str, fact: str | None) -> dict[str, Any]:
+        hint = (
+            f"State {fact} in the descriptor, or link evidence with sections: [{where}]."
+            if fact
+            else f"Link evidence with sections: [{where}] in the descriptor."
+        )
+        gap = {
+            "where": where,
+            "citation": citation,
+            "what": what,
+            "fact": fact or "",
+            "hint": hint,
+            "blocks": self.blockers(where),
+        }
+        self.gaps.append(gap)
+        return gap
+
+    def _applicability(self, spec: Mapping[str, Any]) -> tuple[str, str | None]:
+        """('applicable'|'not_applicable'|'unknown', message)."""
+        cond = spec.get("applicable_if")
+        if not cond:
+            return "applicable", None
+        if "obligation" in cond:  # whether an obligation of the rule data applies to the subject
+            verdicts = self.verdicts.get(cond["obligation"], [])
+            if "applies" in verdicts:
+                return "applicable", None
+            if verdicts and all(v == "does_not_apply" for v in verdicts):
+                return "not_applicable", cond.get("otherwise")
+            return "unknown", cond.get("unknown")
+        if "classification" in cond:
+            value = self.classifications.get(cond["classification"], "unknown")
+            if value == "true":
+                return "applicable", None
+            if value == "false":
+                return "not_applicable", cond.get("otherwise")
+            return "unknown", cond.get("unknown")
+        value = resolve(self.facts, cond["fact"])
+        if value is None:
+            return "unknown", cond.get("unknown")
+        if "contains" in cond:
+            items = value if isinstance(value, list) else [value]
+            if cond["contains"] in items:
+                return "applicable", None
+            return "not_applicable", cond.get("otherwise")
+        truthy = [v for v in value if v] if isinstance(value, list) else value
+        if truthy:
+            return "applicable", None
+        return "not_applicable", cond.get("otherwise")
+
+    def field(self, spec: Mapping[str, Any], section: Mapping[str, Any]) -> dict[str, Any]:
+        fid = spec["id"]
+        citation = spec.get("citation") or section.get("citation", "")
+        out: dict[str, Any] = {
+            "id": fid,
+            "label": spec["label"],
+            "citation": citation,
+            "recipients": list(spec.get("recipients") or []),
+            "note": spec.get("note", ""),
+            "lines": [],
+            "evidence": [],
+            "gap": None,
+            "not_applicable": "",
+        }
+        state, message = self._applicability(spec)
+        if state == "not_applicable":
+            out["not_applicable"] = message or "Not applicable."
+            return out
+        if "text" in spec:  # a fixed statement required by the law (e.g. Annex V(3))
+            out["lines"] = [spec["text"]]
+            if state == "unknown" and message:
+                out["lines"].append(f"(Required only if it applies: {message}.)")
+            return out
+        fact = spec.get("fact")
+        value = resolve(self.facts, fact) if fact else None
+        if value is not None and value != [] and value != "":
+            out["lines"] = format_value(value, spec.get("format", "text"))
+        elif value == [] and spec.get("empty"):
+            out["lines"] = [spec["empty"]]
+        out["evidence"] = [dict(e) for e in self.linked_evidence(fid)]
+        if not out["lines"] and not out["evidence"]:
+            if spec.get("optional"):
+                out["not_applicable"] = spec.get("optional_text", "None stated.")
+            else:
+                what = spec["label"]
+                if state == "unknown" and message:
+                    what = f"{what} ({message})"
+                out["gap"] = self.gap(fid, citation, what, fact)
+        return out
+
+    def section(self, spec: Mapping[str, Any], level: int = 1) -> dict[str, Any]:
+        sid = spec["id"]
+        out: dict[str, Any] = {
+            "id": sid,
+            "anchor": sid.replace(".", "-"),
+            "citation": spec.get("citation", ""),
+            "heading": spec["heading"],
+            "intro": spec.get("intro", ""),
+            "level": level,
+            "fields": [],
+            "children": [],
+            "evidence": [],
+            "gap": None,
+            "not_applicable": "",
+        }
+        state, message = self._applicability(spec)
+        if state == "not_applicable":
+            out["not_applicable"] = message or "Not applicable."
+            return out
+        out["fields"] = [self.field(f, spec) for f in spec.get("fields") or []]
+        out["children"] = [self.section(c, level + 1) for c in spec.get("children") or []]
+        out["evidence"] = [dict(e) for e in self.linked_evidence(sid)]
+        needs_evidence = spec.get("evidence", "required" if not (
+            spec.get("fields") or spec.get("children")) else "optional")
+        if needs_evidence == "required" and not out["evidence"]:
+            what = spec.get("gap_label") or spec["heading"]
+            if state == "unknown" and message:
+                what = f"{what} ({message})"
+            out["gap"] = self.gap(sid, out["citation"], what, None)
+        return out
+
+
+def _flatten_toc(sections: Sequence[Mapping[str, Any]], depth: int = 2) -> list[dict[str, Any]]:
+    toc = []
+    for s in sections:
+        if s["level"] <= depth:
+            toc.append({"anchor": s["anchor"], "citation": s["citation"],
+                        "heading": s["heading"], "level": s["level"]})
+            toc.extend(_flatten_toc(s["children"], depth))
+    return toc
+
+
+# --------------------------------------------------------------------------- context
+
+
+def structured_context(
+    decision: Decision,
+    structure: Mapping[str, Any],
+    descriptor: Descriptor,
+    assessment: Mapping[str, Any],
+    info: PackInfo,
+    evidence: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Context for a document whose legal structure is described by a sections file."""
+    ctx = _base_context(decision, descriptor, assessment, info)
+    if structure.get("keyword"):
+        ctx["doc"]["keyword"] = structure["keyword"]
+    if structure.get("jurisdiction"):  # one law's document: only that law's notice
+        ctx["meta"]["disclaimer"] = next(
+            (j.get("disclaimer") or "" for j in assessment.get("jurisdictions", [])
+             if j.get("code") == structure["jurisdiction"]), ctx["meta"]["disclaimer"])
+    data = _plain(descriptor)
+    facts: dict[str, Any] = {"organisation": data.get("organisation", {}),
+                             "system": data.get("system", {}),
+                             "models": data.get("models", [])}
+    if decision.model_id:
+        model: dict[str, Any] = next(
+            (m for m in data.get("models", []) if m.get("id") == decision.model_id), {})
+        facts["model"] = {**model, "derived": _derived_model_facts(model)}
+    subject_obligations = [
+        o for o in all_obligations(assessment) if (o.get("subject") or "system") == decision.subject
+    ]
+    classifications = _classification_values(assessment, decision.subject)
+    classifications.update(
+        {k: v for k, v in _classification_values(assessment, "system").items()
+         if k not in classifications}
+    )
+    walker = _Walker(
+        doc_key=decision.spec.key,
+        facts=facts,
+        obligations=subject_obligations,
+        evidence=evidence,
+        classifications=classifications,
+        fallback_blockers=decision.applying or decision.obligations,
+    )
+    sections = [walker.section(s) for s in structure["sections"]]
+    ctx.update(
+        {
+            "intro": structure.get("intro", ""),
+            "legend": structure.get("legend", []),
+            "sections": sections,
+            "toc": _flatten_toc(sections, int(structure.get("toc_depth", 2))),
+            "gaps": walker.gaps,
+        }
+    )
+    if structure.get("signoff"):
+        ctx["signoff"] = [{"role": r} for r in structure["signoff"]]
+    return inert(ctx)  # input text shown, never acted on (see compliance.io.textsafe)
+
+
+def _derived_model_facts(model: Mapping[str, Any]) -> dict[str, Any]:
+    """Display-only derived facts (the engine's own derivations decide verdicts)."""
+    compute = model.get("training_compute") or {}
+    derived: dict[str, Any] = {}
+    if compute.get("flop") is not None:
+        derived["training_compute"] = f"{fmt_sci(compute['flop'])} FLOP (stated)"
+    elif model.get("parameters") and compute.get("training_tokens"):
+        flop = 6 * model["parameters"] * compute["training_tokens"]
+        derived["training_compute"] = (
+            f"{fmt_sci(flop)} FLOP (estimated as 6 × parameters × training tokens)"
+        )
+    return derived
