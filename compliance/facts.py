@@ -7,6 +7,7 @@ rule lint can check fact paths.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from .models.descriptor import Descriptor
@@ -50,9 +51,15 @@ for _owner in ("model.licence", "model.base_model.licence"):
 
 
 def estimate_training_compute(parameters: int | None, tokens: int | None) -> float | None:
+    """6 x parameters x tokens; None when either is unknown or the product is beyond a float
+    (counts are unbounded integers: 10**400 parameters must not crash, nor become infinity)."""
     if parameters is None or tokens is None:
         return None
-    return COMPUTE_ESTIMATE_FACTOR * parameters * tokens
+    try:
+        estimate = COMPUTE_ESTIMATE_FACTOR * float(parameters) * float(tokens)
+    except OverflowError:
+        return None
+    return estimate if math.isfinite(estimate) else None
 
 
 def _licence_facts(model: dict[str, Any], catalogue: Catalogue | None) -> None:

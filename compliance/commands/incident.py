@@ -44,7 +44,7 @@ def parse_instant(value: str | None, option: str = "--as-of") -> dt.datetime:
         except ValueError:
             pass
         else:
-            return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC)
+            return _within_years(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC), value, option)
     return parse_timestamp(text, option)
 
 
@@ -57,7 +57,17 @@ def parse_timestamp(value: str, option: str) -> dt.datetime:
     if parsed.tzinfo is None:
         raise UsageError(f"{option}: {value!r} has no UTC offset",
                          "add the offset, e.g. 2028-01-03T10:00:00+01:00 (or Z for UTC)")
-    return parsed
+    return _within_years(parsed, value, option)
+
+
+def _within_years(instant: dt.datetime, value: str, option: str) -> dt.datetime:
+    """The instant, if its year is one a register accepts (see compliance.incidents.model.YEARS)."""
+    from compliance.incidents.model import YEARS
+
+    if instant.year not in YEARS:
+        raise UsageError(f"{option}: {value!r} is out of range",
+                         f"give a time between the years {YEARS.start} and {YEARS.stop - 1}")
+    return instant
 
 
 def _descriptor_and_register(file: Path) -> tuple[Any, Path, str]:
@@ -241,7 +251,7 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
     changed.
     """
     from compliance.fsutil import read_input
-    from compliance.incidents.register import append
+    from compliance.incidents.register import append, normalise_body
     from compliance.yamlio import MAX_BYTES, YamlError, load_bytes
 
     descriptor, path, shown = _descriptor_and_register(file)
@@ -296,6 +306,7 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
     for body in bodies:
         if not isinstance(body, dict):
             raise InputError("an entry must be a mapping with 'type'", "see docs/incident-register.md")
+        body = normalise_body(body)  # the schema first: references are checked on well-typed fields
         _check_references(body, descriptor, clockbook)
         entry = append(path, body, when)
         echo(f"appended entry {entry.seq} ({entry.entry.type}) to {shown}; head {entry.hash}")

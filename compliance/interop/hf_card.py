@@ -441,17 +441,14 @@ def _map_pipeline(card: _Reader, model: dict[str, Any], result: ImportResult) ->
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A finite number, or None (NaN, infinities and integers beyond a float are not values)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _map_model_index(card: _Reader, model: dict[str, Any],

@@ -35,6 +35,10 @@ LicenceId = Annotated[
     StringConstraints(pattern=r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9][A-Za-z0-9.+\-]*)$"),
 ]
 Flop = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+#: Rules relate use cases to each other (e.g. an Annex III use case while another profiles), so
+#: assessment time and explanation size grow with the square of their number: 400 use cases took
+#: 30 s and 1.6 GB to build. A limit keeps every command fast on any descriptor.
+MAX_USE_CASES = 50
 RelativePath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
 
@@ -789,8 +793,9 @@ class System(_Model):
     """Lifecycle dates and changes."""
     features: Features | None = None
     """Transparency-relevant and biometric features."""
-    use_cases: list[UseCase] | None = None
-    """Use cases, each with its classification facts."""
+    use_cases: Annotated[list[UseCase], Field(max_length=MAX_USE_CASES)] | None = None
+    """Use cases, each with its classification facts (at most 50: describe a larger estate as
+    several systems)."""
     prohibited_practices: ProhibitedPracticeScreening | None = None
     """Answers to the prohibited-practice screening."""
     built_on_gpai_model_of_same_provider: StrictBool | None = None
