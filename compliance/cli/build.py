@@ -82,6 +82,7 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
     except ValueError:
         raise UsageError(f"{as_of!r} is not a date; write YYYY-MM-DD, e.g. 2026-08-02") from None
     _check_unique_ids(files)
+    _check_output_folder(out_dir)
     tasks = [
         (str(f), str(out_dir), when.isoformat(), tuple(sorted(formats)),
          str(templates) if templates else None, str(rules_dir) if rules_dir else None)
@@ -128,6 +129,17 @@ def _progress(done: int, total: int, result: dict[str, Any]) -> None:
                    f"({result['seconds']:.1f} s)", err=True)
     else:
         click.echo(f"[{done}/{total}] FAILED {result['file']}", err=True)
+
+
+def _check_output_folder(out_dir: Path) -> None:
+    """DIR must be a folder or a path where one can be made: a FIFO, a device or a dangling link
+    there is a usage error (exit 2) before any pack is built, not a failure of every pack."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "it exists and is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+        raise UsageError(f"{out_dir}: cannot be the output folder: {reason}",
+                         "name a folder, or a path where one can be created") from None
 
 
 def _check_unique_ids(files: tuple[Path, ...]) -> None:

@@ -158,7 +158,7 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
     changed.
     """
     from compliance.descriptor.yamlio import MAX_BYTES, YamlError, load_bytes
-    from compliance.incidents.register import append
+    from compliance.incidents.register import append, normalise_body
     from compliance.io.fsutil import read_input
 
     descriptor, path, shown = descriptor_and_register(file)
@@ -213,6 +213,7 @@ def add_command(file: Path, from_file: Path | None, amends: str | None, unset: t
     for body in bodies:
         if not isinstance(body, dict):
             raise InputError("an entry must be a mapping with 'type'", "see docs/incident-register.md")
+        body = normalise_body(body)  # the schema first: references are checked on well-typed fields
         _check_references(body, descriptor, clockbook)
         entry = append(path, body, when)
         echo(f"appended entry {entry.seq} ({entry.entry.type}) to {shown}; head {entry.hash}")

@@ -44,7 +44,7 @@ def parse_instant(value: str | None, option: str = "--as-of") -> dt.datetime:
         except ValueError:
             pass
         else:
-            return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC)
+            return _within_years(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC), value, option)
     return parse_timestamp(text, option)
 
 
@@ -57,7 +57,17 @@ def parse_timestamp(value: str, option: str) -> dt.datetime:
     if parsed.tzinfo is None:
         raise UsageError(f"{option}: {value!r} has no UTC offset",
                          "add the offset, e.g. 2028-01-03T10:00:00+01:00 (or Z for UTC)")
-    return parsed
+    return _within_years(parsed, value, option)
+
+
+def _within_years(instant: dt.datetime, value: str, option: str) -> dt.datetime:
+    """The instant, if its year is one a register accepts (see compliance.incidents.model.YEARS)."""
+    from compliance.incidents.model import YEARS
+
+    if instant.year not in YEARS:
+        raise UsageError(f"{option}: {value!r} is out of range",
+                         f"give a time between the years {YEARS.start} and {YEARS.stop - 1}")
+    return instant
 
 
 def descriptor_and_register(file: Path) -> tuple[Any, Path, str]:

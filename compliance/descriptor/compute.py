@@ -7,11 +7,18 @@ an estimate of a fact, not a legal threshold: thresholds live in the rule data.
 
 from __future__ import annotations
 
+import math
+
 COMPUTE_ESTIMATE_FACTOR = 6.0
 
 
 def estimate_training_compute(parameters: int | None, tokens: int | None) -> float | None:
-    """6 x parameters x tokens, or None when either is unknown."""
+    """6 x parameters x tokens; None when either is unknown or the product is beyond a float
+    (counts are unbounded integers: 10**400 parameters must not crash, nor become infinity)."""
     if parameters is None or tokens is None:
         return None
-    return COMPUTE_ESTIMATE_FACTOR * parameters * tokens
+    try:
+        estimate = COMPUTE_ESTIMATE_FACTOR * float(parameters) * float(tokens)
+    except OverflowError:
+        return None
+    return estimate if math.isfinite(estimate) else None

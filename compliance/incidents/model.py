@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -35,6 +36,19 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 HarmCategory = Literal["a", "b", "c", "d"]
 Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+#: The years a timestamp may fall in. Python's calendar ends at years 1 and 9999: a timestamp near
+#: either end cannot be converted to UTC or have a reporting period added without overflowing.
+YEARS = range(1900, 9000)
+
+
+def _within_years(value: dt.datetime) -> dt.datetime:
+    if value.year not in YEARS:
+        raise ValueError(f"the year must be between {YEARS.start} and {YEARS.stop - 1}")
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_within_years)]
 
 # fields of an incident record that an amendment may not change
 IMMUTABLE = frozenset({"id"})
@@ -57,15 +71,15 @@ class IncidentRecord(_Model):
     """Id of the AI system concerned (the descriptor's system.id)."""
     models: list[Identifier] | None = None
     """Ids of the models concerned (the descriptor's models[].id)."""
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Timestamp | None = None
     """When the incident occurred (start), with UTC offset."""
-    ended_at: AwareDatetime | None = None
+    ended_at: Timestamp | None = None
     """When the incident ended, if it has."""
-    aware_at: AwareDatetime
+    aware_at: Timestamp
     """When the organisation became aware of the incident; most reporting clocks start here."""
-    model_involvement_aware_at: AwareDatetime | None = None
+    model_involvement_aware_at: Timestamp | None = None
     """When the organisation became aware that its general-purpose AI model was involved."""
-    causal_link_at: AwareDatetime | None = None
+    causal_link_at: Timestamp | None = None
     """When a causal link between the AI system and the incident (or its reasonable
     likelihood) was established or suspected."""
     serious: StrictBool | None = None
@@ -98,7 +112,7 @@ class IncidentRecord(_Model):
     """Corrective measures taken or planned."""
     status: Literal["open", "resolved"] = "open"
     """open, or resolved (then resolved_at is required)."""
-    resolved_at: AwareDatetime | None = None
+    resolved_at: Timestamp | None = None
     """When the incident was resolved."""
     notes: Text | None = None
 
@@ -148,7 +162,7 @@ class ReportEntry(_Model):
     """The reporting clocks this report answers (ids as shown by `incident show`)."""
     kind: ReportKind
     """notification, initial, intermediate, complete or final."""
-    submitted_at: AwareDatetime
+    submitted_at: Timestamp
     """When the report was submitted."""
     recipient: Text
     """Who received it (authority, provider, ...)."""
@@ -169,7 +183,7 @@ class Entry(_Model):
     """Position in the register, from 1."""
     prev: Hash
     """Hash of the previous entry (64 zeros for the first)."""
-    recorded_at: AwareDatetime
+    recorded_at: Timestamp
     """When the entry was appended."""
     entry: Body
     """The incident, amendment or report."""

@@ -21,7 +21,34 @@ def _umask() -> int:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename. The
     file gets the permissions a plain ``open(path, "w")`` would (0666 less the umask), not the
-    temporary file's private 0600."""
+    temporary file's private 0600.
+
+    ``path`` must be a regular file or not exist: the rename would replace a FIFO, a device (as
+    root, ``-o /dev/null`` would replace the device node) or a symbolic link (``/dev/stdout``)
+    instead of writing into it, so these are refused, like a path that cannot be written, with a
+    :class:`~compliance.errors.UsageError` (exit 2)."""
+    _check_destination(path)
+    try:
+        _atomic_write(path, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}",
+                         "check that the folder can be written and has space") from None
+
+
+def _check_destination(path: Path) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}", "check the path") from None
+    kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else file_kind(info.st_mode)
+    if kind is not None:
+        raise UsageError(f"{path}: is {kind}, not a regular file (output is written to regular files only)",
+                         "name a regular file, or leave out the output option to print to standard output")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -37,6 +37,7 @@ from compliance.descriptor.model.ai_models import (
     TrainingData,
 )
 from compliance.descriptor.model.common import (
+    MAX_USE_CASES,
     SCHEMA_VERSION,
     AnnexIEntry,
     AnnexPoint,
@@ -121,6 +122,7 @@ __all__ = [
     "RelativePath",
     "RemoteBiometricIdentification",
     "Role",
+    "MAX_USE_CASES",
     "SCHEMA_VERSION",
     "Setting",
     "SizeClass",

@@ -9,7 +9,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool
 
-from compliance.descriptor.model.common import Identifier, MarketCode, NonEmptyText, _Model
+from compliance.descriptor.model.common import (
+    MAX_USE_CASES,
+    Identifier,
+    MarketCode,
+    NonEmptyText,
+    _Model,
+)
 from compliance.descriptor.model.use_cases import UseCase
 
 
@@ -197,8 +203,9 @@ class System(_Model):
     """Lifecycle dates and changes."""
     features: Features | None = None
     """Transparency-relevant and biometric features."""
-    use_cases: list[UseCase] | None = None
-    """Use cases, each with its classification facts."""
+    use_cases: Annotated[list[UseCase], Field(max_length=MAX_USE_CASES)] | None = None
+    """Use cases, each with its classification facts (at most 50: describe a larger estate as
+    several systems)."""
     prohibited_practices: ProhibitedPracticeScreening | None = None
     """Answers to the prohibited-practice screening."""
     built_on_gpai_model_of_same_provider: StrictBool | None = None

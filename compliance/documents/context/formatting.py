@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -55,7 +56,11 @@ def fmt_sci(value: float) -> str:
     """Two significant figures at least, as the Model Documentation Form asks: 7.3 × 10^10."""
     if value == 0:
         return "0"
-    mantissa, exponent = f"{float(value):.2e}".split("e")
+    try:
+        number: float | Decimal = float(value)
+    except OverflowError:  # an integer beyond any float: counts are unbounded (10**400 parameters)
+        number = Decimal(value)
+    mantissa, exponent = f"{number:.2e}".split("e")
     return f"{mantissa} × 10^{int(exponent)}"
 
 
