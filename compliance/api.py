@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compliance.descriptor.problems import Problem, Severity
+from compliance.descriptor.problems import Problem, ProblemList, Severity
 from compliance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -31,21 +31,13 @@ PathLike = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
-class Validation:
-    """What :func:`validate` found: every problem with its location, and the descriptor when it
-    is valid (no errors; warnings allowed)."""
+class Validation(ProblemList):
+    """What :func:`validate` found: every problem with its location (``errors``, ``warnings``),
+    and the descriptor when it is valid (no errors; warnings allowed)."""
 
     file: str
     problems: tuple[Problem, ...]
     descriptor: Descriptor | None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.warning]
 
     @property
     def valid(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -30,6 +31,20 @@ class Problem:
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+class ProblemList:
+    """``errors`` and ``warnings`` of anything that holds ``problems`` (a validation result)."""
+
+    problems: Sequence[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.warning]
 
 
 def dotted(path: tuple[str | int, ...]) -> str:

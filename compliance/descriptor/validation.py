@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from compliance.descriptor.model import Descriptor
-from compliance.descriptor.problems import Problem, Severity
+from compliance.descriptor.problems import Problem, ProblemList, Severity
 from compliance.descriptor.schema_errors import problems_from
 from compliance.descriptor.semantic import CheckInput, run_checks
 from compliance.descriptor.yamlio import MAX_BYTES, Located, YamlError, load_bytes
@@ -18,19 +18,11 @@ UNREADABLE = "io"
 
 
 @dataclass
-class LoadResult:
+class LoadResult(ProblemList):
     file: str
     descriptor: Descriptor | None = None
     located: Located | None = None
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.warning]
 
 
 def parse_descriptor(raw: bytes, file: str, base_dir: Path | None) -> LoadResult:

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.errors import UsageError
+from compliance.io.fsutil import replace_atomically
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -307,19 +308,8 @@ def _write_file(path: Path, data: bytes) -> None:
 def replace_file(path: Path, data: bytes) -> None:
     """Write ``path`` atomically (a complete, fsynced file renamed over it), world-readable like
     the pack's own files."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name.lstrip('.')}.{os.getpid()}.", suffix=".tmp",
-                               dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    replace_atomically(path, data, mode=0o644,  # noqa: S103 - packs are meant to be readable
+                       prefix=f".{path.name.lstrip('.')}.{os.getpid()}.")
 
 
 def is_plain_file(path: Path) -> bool:

@@ -48,11 +48,14 @@ def _check_destination(path: Path) -> None:
                          "name a regular file, or leave out the output option to print to standard output")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def replace_atomically(path: Path, data: bytes, *, mode: int | None = None,
+                       prefix: str | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``path`` (named ``prefix``…``.tmp``), ``fsync``
+    it and rename it over ``path``: a reader sees the old file or the new one, never a part.
+    ``mode`` defaults to what a plain ``open(path, "w")`` would give (0666 less the umask)."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix or f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -64,6 +67,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_atomically(path, data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
