@@ -224,3 +224,19 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
+
+
+def test_custom_template_text_is_rendered_inert(tmp_path: Path) -> None:
+    """A shared template is untrusted too: a bidi override in its own text (not a value) is
+    shown as an escape in every rendition."""
+    from compliance.documents.pack import build_pack
+
+    templates = tmp_path / "templates" / "base"
+    templates.mkdir(parents=True)
+    bundled = (ROOT / "templates" / "base" / "index.html.j2").read_text("utf-8")
+    (templates / "index.html.j2").write_text(bundled.replace("<body>", "<body>\u202eevil\x1b[2J", 1),
+                                             "utf-8")
+    pack = build_pack(EXAMPLE, tmp_path / "out", dt.date(2027, 12, 2), {"html"}, tmp_path / "templates")
+    html = (pack / "index.html").read_text("utf-8")
+    assert "\\u202eevil\\x1b[2J" in html
+    assert_inert(html)

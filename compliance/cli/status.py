@@ -59,10 +59,9 @@ def _pdf(rows: list[Row], day: dt.date) -> bytes:
     from compliance.documents.environment import make_environment, template_dirs
     from compliance.documents.pdf import render_pdf
     from compliance.documents.status import to_json
-    from compliance.io.textsafe import inert
     from compliance.version import __version__
 
-    data = inert(to_json(rows, day))
+    data = to_json(rows, day)
     html = make_environment().get_template("base/status.html.j2").render(
         rows=data["systems"], totals=data["totals"], as_of=day.isoformat(), tool_version=__version__)
     return render_pdf(html, roots=template_dirs(None), as_of=day, variant=None).pdf

@@ -11,6 +11,8 @@ like any other input:
 * Everything it prints comes from the descriptor or the rule data and is escaped; nothing is
   marked safe. A variable the context does not have fails the build (``StrictUndefined``)
   instead of printing an empty string.
+* Its output, values and the template's own text alike, shows control and bidi-override
+  characters as visible escapes (``\\u202e``), so no line of a document can be reordered.
 
 Any failure while loading or rendering a template (syntax error, undefined variable, sandbox
 refusal, refused path, an exception raised by an expression) becomes one
@@ -28,11 +30,10 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
-import markupsafe
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from compliance.errors import ComplianceError, ExitCode, MissingDataError, TemplateError
-from compliance.io.textsafe import printable
+from compliance.io.textsafe import inert_html
 from compliance.paths import require_templates, templates_dir
 
 #: The templates shipped with the tool (``compliance.paths.templates_dir()``), unless
@@ -197,8 +198,12 @@ def _template_error(exc: Exception, fallback: str | None) -> TemplateError | Non
 
 class _Template(jinja2.Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
+        """The rendered text with every control and bidi-override character shown as an escape
+        (:func:`compliance.io.textsafe.inert_html`): the one place where everything a template
+        produces passes — values from input and the template's own text alike (custom templates
+        are untrusted), for PDF and HTML renditions, pack and fleet pages."""
         try:
-            return super().render(*args, **kwargs)
+            return inert_html(super().render(*args, **kwargs))
         except ComplianceError:
             raise
         except Exception as exc:
@@ -241,16 +246,6 @@ class _Environment(ImmutableSandboxedEnvironment):
             raise error from exc
 
 
-def _printable(value: Any) -> Any:
-    """Every printed string shown with control and bidi characters escaped; already-safe
-    markup (macro output, ``caller()``) stays markup."""
-    if isinstance(value, markupsafe.Markup):
-        return markupsafe.Markup(printable(str(value)))  # noqa: S704 - already markup; only escapes are added
-    if isinstance(value, str):
-        return printable(value)
-    return value
-
-
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env = _Environment(
         loader=ConfinedLoader(template_dirs(user_dir)),
@@ -259,9 +254,6 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Whatever a template prints goes through printable(): a user template that prints a
-        # descriptor field directly still cannot emit a bidi override or a control character.
-        finalize=_printable,
     )
     env.filters["anchor"] = lambda value: str(value).replace(".", "-").replace("@", "-")
     return env

@@ -36,7 +36,6 @@ from compliance.documents.context import (
 from compliance.documents.environment import find_file, make_environment, template_dirs
 from compliance.documents.selection import Decision, decide
 from compliance.errors import ComplianceError
-from compliance.io.textsafe import inert
 
 FORMATS = frozenset({"pdf", "html"})
 DESCRIPTOR_COPY = "descriptor.yaml"
@@ -267,8 +266,8 @@ def _index_html(
     suffix = "pdf" if "pdf" in formats else "html"
     env = make_environment(templates_dir)
     return env.get_template("base/index.html.j2").render(
-        system=inert({"name": descriptor.system.name, "id": descriptor.system.id,
-                      "version": descriptor.system.version or ""}),
+        system={"name": descriptor.system.name, "id": descriptor.system.id,
+                "version": descriptor.system.version or ""},
         as_of=info.as_of.isoformat(),
         descriptor_sha256=info.descriptor_sha256,
         rules_version=info.rules_version,

@@ -103,9 +103,7 @@ def write_packs_index(out_dir: Path, templates_dir: Path | None = None,
     packs = packs_in(out_dir)
     if not packs and not ours:
         return None
-    from compliance.io.textsafe import inert
-
     html = make_environment(templates_dir).get_template(PACKS_INDEX_TEMPLATE).render(
-        packs=inert(packs))
+        packs=packs)
     replace_file(path, html.encode("utf-8"))
     return path

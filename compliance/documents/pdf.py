@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from compliance.io.textsafe import inert_html
-
 with warnings.catch_warnings():
     # WeasyPrint warns at import when libharfbuzz-subset is missing (it falls back to fontTools).
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
@@ -118,9 +116,9 @@ def render_pdf(
     attachments: Sequence[AttachmentData] = (),
     variant: str | None = DEFAULT_VARIANT,
 ) -> RenderResult:
-    """Render ``html`` (base URL: the last of ``roots``) to PDF bytes. Control and bidi-override
-    characters left in the HTML are shown as escapes, never laid out (compliance.io.textsafe)."""
-    html = inert_html(html)
+    """Render ``html`` (base URL: the last of ``roots``) to PDF bytes. The HTML comes from the
+    template environment, which has already shown control and bidi-override characters as escapes
+    (compliance.documents.environment)."""
     fetcher = SafeFetcher(roots)
     base_url = Path(roots[-1]).resolve().as_uri() + "/"
     when = _as_of_datetime(as_of)

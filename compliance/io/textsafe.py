@@ -84,8 +84,8 @@ def _inert(value: Any) -> Any:
 
 
 def inert_html(html: str) -> str:
-    """Rendered HTML with any unsafe character left shown as an escape (a backstop behind
-    :func:`inert`: templates themselves contain none)."""
+    """Rendered HTML with every unsafe character shown as an escape (carriage returns kept).
+    Applied to everything a template renders (compliance.documents.environment)."""
     return _UNSAFE_KEEP_CR.sub(_visible, html) if _UNSAFE_KEEP_CR.search(html) else html
 
 

