@@ -52,11 +52,13 @@ def parse_descriptor(raw: bytes, file: str, base_dir: Path | None) -> LoadResult
     return result
 
 
-def load_valid_descriptor(path: Path) -> Descriptor:
-    """A valid descriptor, or InputError listing every error with its location (exit 1)."""
+def load_valid_descriptor(path: Path, raw: bytes | None = None) -> Descriptor:
+    """A valid descriptor, or InputError listing every error with its location (exit 1).
+    ``raw``: the file's bytes when the caller has read them already (parsed instead of reading
+    the file again, so what is parsed is what the caller keeps)."""
     from compliance.errors import InputError
 
-    result = load_descriptor_file(path)
+    result = load_descriptor_file(path) if raw is None else parse_descriptor(raw, str(path), path.parent)
     raise_if_unreadable(result)
     if result.errors or result.descriptor is None:
         lines = "\n".join(p.format() for p in result.errors)

@@ -61,13 +61,23 @@ def _tool_version() -> str:
     return __version__
 
 
-def load_descriptor(path: Path) -> Descriptor:
-    """Load and validate a descriptor; invalid input raises :class:`PackError` (exit 1)."""
+def read_descriptor_bytes(path: Path) -> bytes:
+    """The descriptor file's bytes, read once per pack (bounded; the copy in the pack, its hash
+    and the parsed facts all come from these bytes)."""
+    from compliance.descriptor.yamlio import MAX_BYTES
+    from compliance.io.fsutil import read_input
+
+    return read_input(path, MAX_BYTES, what="descriptor")
+
+
+def load_descriptor(path: Path, raw: bytes | None = None) -> Descriptor:
+    """Load and validate a descriptor (from ``raw``, its bytes, when given); invalid input raises
+    :class:`PackError` (exit 1)."""
     from compliance.descriptor.validation import load_valid_descriptor
     from compliance.errors import InputError
 
     try:
-        return load_valid_descriptor(path)
+        return load_valid_descriptor(path, raw)
     except InputError as exc:
         raise PackError(exc.message, exc.hint) from None
 
@@ -288,14 +298,14 @@ def prepare_documents(
     *,
     assessment: Mapping[str, Any] | None = None,
     rules_dir: Path | None = None,
+    raw: bytes | None = None,
 ) -> tuple[Descriptor, Mapping[str, Any], PackInfo, list[Decision], list[RenderedDocument]]:
     """Everything before the PDF renders: the assessment, the pack facts and each document's
-    HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison)."""
-    from compliance.descriptor.yamlio import MAX_BYTES
-    from compliance.io.fsutil import read_input
-
-    raw = read_input(descriptor_path, MAX_BYTES, what="descriptor")
-    descriptor = load_descriptor(descriptor_path)
+    HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison).
+    ``raw``: the descriptor's bytes, when the caller has read them (the file is read once)."""
+    if raw is None:
+        raw = read_descriptor_bytes(descriptor_path)
+    descriptor = load_descriptor(descriptor_path, raw)
     engine_result = None
     if assessment is None:
         engine_result = _assessment(descriptor, as_of, rules_dir)
@@ -343,12 +353,9 @@ def build_pack(
     unknown = set(formats) - FORMATS
     if unknown or not formats:
         raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
-    from compliance.descriptor.yamlio import MAX_BYTES
-    from compliance.io.fsutil import read_input
-
-    raw = read_input(descriptor_path, MAX_BYTES, what="descriptor")
+    raw = read_descriptor_bytes(descriptor_path)
     descriptor, assessment, info, decisions, rendered = prepare_documents(
-        descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir)
+        descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir, raw=raw)
     obligations_json = _json_bytes(assessment)
 
     from compliance.documents.pack_writer import commit_pack, kept_message, prepare_target
