@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from compliance.cli.lazy import LazyGroup
-from compliance.errors import ComplianceError, ExitCode, InputError, UsageError
+from compliance.errors import ComplianceError, ExitCode, UsageError
 from compliance.version import __version__
 
 NOT_LEGAL_ADVICE = "compliance is not legal advice: it applies rule data to the facts you state."
@@ -180,17 +180,13 @@ def init(profile: str, output: Path, force: bool) -> None:
 
 def _load_valid(path: Path) -> Any:
     """A valid descriptor from a file or, for ``-``, standard input; InputError otherwise."""
-    from compliance.descriptor.validation import load_valid_descriptor, parse_descriptor
+    from compliance.descriptor.validation import load_valid_descriptor
 
     if path != STDIN:
         return load_valid_descriptor(path)
     raw, shown = read_stdin_descriptor()
-    result = parse_descriptor(raw, shown, Path.cwd())
-    if result.errors or result.descriptor is None:
-        lines = "\n".join(p.format() for p in result.errors)
-        raise InputError(f"{shown} is not a valid descriptor:\n{lines}",
-                         "run: compliance validate - < FILE")
-    return result.descriptor
+    return load_valid_descriptor(Path.cwd() / shown, raw, shown=shown,
+                                 hint="run: compliance validate - < FILE")
 
 
 def _assess(file: Path, as_of: dt.date | None, rules_dir: Path | None,

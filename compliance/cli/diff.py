@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from compliance.cli import DATE, resolve_as_of
-from compliance.errors import ComplianceError, ExitCode, UsageError
+from compliance.errors import ExitCode, UsageError
 
 
 def _from_git(file: Path, rev: str) -> bytes:
@@ -41,13 +41,10 @@ def _read(path: Path) -> bytes:
 
 
 def _descriptor(raw: bytes, shown: str, base: Path) -> Any:
-    from compliance.descriptor.validation import parse_descriptor
+    from compliance.descriptor.validation import load_valid_descriptor
 
-    result = parse_descriptor(raw, shown, base)
-    if result.errors or result.descriptor is None:
-        lines = "\n".join(p.format() for p in result.errors)
-        raise ComplianceError(f"{shown} is not a valid descriptor:\n{lines}")
-    return result.descriptor
+    return load_valid_descriptor(base / "descriptor.yaml", raw, shown=shown,
+                                 hint="compliance validate on that version lists every problem")
 
 
 @click.command("diff")

@@ -52,17 +52,22 @@ def parse_descriptor(raw: bytes, file: str, base_dir: Path | None) -> LoadResult
     return result
 
 
-def load_valid_descriptor(path: Path, raw: bytes | None = None) -> Descriptor:
+def load_valid_descriptor(path: Path, raw: bytes | None = None, *, shown: str | None = None,
+                          hint: str | None = None) -> Descriptor:
     """A valid descriptor, or InputError listing every error with its location (exit 1).
+
     ``raw``: the file's bytes when the caller has read them already (parsed instead of reading
-    the file again, so what is parsed is what the caller keeps)."""
+    the file again, so what is parsed is what the caller keeps); ``shown``: the name messages
+    use for it (``<stdin>``, ``FILE@REV``); evidence paths resolve against ``path``'s folder."""
     from compliance.errors import InputError
 
-    result = load_descriptor_file(path) if raw is None else parse_descriptor(raw, str(path), path.parent)
+    name = shown or str(path)
+    result = load_descriptor_file(path) if raw is None else parse_descriptor(raw, name, path.parent)
     raise_if_unreadable(result)
     if result.errors or result.descriptor is None:
         lines = "\n".join(p.format() for p in result.errors)
-        raise InputError(f"{path} is not a valid descriptor:\n{lines}", f"run: compliance validate {path}")
+        raise InputError(f"{name} is not a valid descriptor:\n{lines}",
+                         hint or f"run: compliance validate {name}")
     return result.descriptor
 
 
