@@ -120,3 +120,40 @@ def test_not_before_takes_the_first_matching_change(book) -> None:
     assert verdict(book, d, "zz.act.art_04_changed", "2026-09-01") == ("applies", "in_force", "2026-09-01")
     # no matching change: the arm's own date governs
     assert verdict(book, with_changes(), "zz.act.art_04_changed", "2026-02-01") == ("applies", "in_force", "2026-01-01")
+
+
+def _explanation_size(cases: int) -> int:
+    """Steps and output bytes of the real EU rule set for a provider with ``cases`` use cases, half
+    of them fully stated (Annex III, profiling, a derogation claim) and half with nothing stated."""
+    import json
+
+    from compliance.paths import rules_dir
+
+    real = _real_book(rules_dir())
+    stated = {"annex_iii": ["4(a)"], "profiling": True, "derogation": {"claimed": False}}
+    d = Descriptor.model_validate({
+        "schema_version": 1,
+        "organisation": {"name": "T", "roles": ["provider"], "country": "NL"},
+        "system": {"id": "s", "name": "S", "markets": ["EU"], "use_cases": [
+            {"id": f"u{i}", **(stated if i % 2 == 0 else {})} for i in range(cases)]},
+    })
+    return len(json.dumps(assess(d, real, dt.date(2027, 12, 2), ["eu"]).to_json()))
+
+
+_BOOKS: dict[Path, object] = {}
+
+
+def _real_book(root: Path):
+    if root not in _BOOKS:
+        _BOOKS[root] = load_rulebook(root)
+    return _BOOKS[root]
+
+
+def test_explanations_grow_linearly_with_use_cases() -> None:
+    """Output per use case is the same whether there are 20 or 80 of them: nothing is explained
+    once per pair of use cases (with the rule data of 2026-12-06 each of 80 use cases added 1.29x
+    the output each of 20 added, and 100 use cases took 15x the time of 30)."""
+    base, small, large = (_explanation_size(n) for n in (0, 20, 80))
+    per_case_small = (small - base) / 20
+    per_case_large = (large - base) / 80
+    assert per_case_large <= per_case_small * 1.1, (per_case_small, per_case_large)

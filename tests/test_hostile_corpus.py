@@ -43,6 +43,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from compliance.descriptor.model import MAX_USE_CASES
 from compliance.io.textsafe import UNSAFE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -335,7 +336,7 @@ def materialise(ws: Path) -> None:
                          incidents={"path": "one-mb-line.incidents.jsonl"}), "utf-8")
     assert max(len(x) for x in (corpus / "one-mb-line.yaml").read_text("utf-8").splitlines()) > 1024 * 1024
     system = yaml.safe_load(EXAMPLE.read_text("utf-8"))["system"]
-    system["use_cases"] = [{**system["use_cases"][0], "id": f"use-{i}"} for i in range(400)]
+    system["use_cases"] = [{**system["use_cases"][0], "id": f"use-{i}"} for i in range(MAX_USE_CASES + 1)]
     (corpus / "many-use-cases.yaml").write_text(_descriptor_with(system=system), "utf-8")
     # special paths
     os.mkfifo(corpus / "pipe.yaml")

@@ -52,11 +52,20 @@ ARM = "effective:\n  - {from: 2025-01-01, basis: Art. 9}\n"
     (_rule("{fact: system.name, equals: x}", ARM).replace("pinpoint: Art. 5", "pinpoint: article five"), "not canonical"),
     (_rule("{fact: system.name, equals: x}", ARM).replace("[provider]", "[boss]"), "not a role"),
     (_rule("{fact: system.name, equals: x}", ARM + "depends_on: [zz.act.gone]\n"), "does not exist"),
+    (_rule("{some: system.use_cases, where: {not: {some: system.use_cases, where: {fact: .profiling, equals: true}}}}",
+           ARM), "'some: system.use_cases' is evaluated once per item"),
 ])
 def test_lint_finds(rules: Path, text: str, needle: str) -> None:
     write(rules, "zz/act/obligations/art_05_x.yaml", text)
     findings, _ = lint(rules)
     assert any(needle in f for f in findings), findings
+
+
+def test_relative_and_bound_quantifiers_are_linear(rules: Path) -> None:
+    nested = ("{some: models, where: {some: .training_data.sources, where: {fact: .kind, equals: web}}}")
+    write(rules, "zz/act/obligations/art_05_x.yaml", _rule(nested, ARM))
+    findings, _ = lint(rules)
+    assert not any("evaluated once per item" in f for f in findings), findings
 
 
 def test_exclusive_arms_pass(rules: Path) -> None:

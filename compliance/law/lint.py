@@ -204,6 +204,21 @@ def scopes(book: Rulebook) -> Iterator[str]:
                                f"refer to it from a {needed.value}-scoped rule or inside 'some'")
 
 
+@lint_check("linear")
+def linear(book: Rulebook) -> Iterator[str]:
+    """No quantifier over a whole list inside a per-item context: evaluated once per item, it
+    makes time and explanations grow with the square of the list (factor it into a
+    system-scoped classification, which is evaluated once)."""
+    for rid, loaded in sorted(book.rules.items()):
+        base = _base_scope(loaded.rule.scope)
+        for condition in _conditions(loaded.rule):
+            for node, scope in _walk(condition, base):
+                if (isinstance(node, Some) and "." in scope and not node.some.startswith(".")
+                        and node.some.split(".", 1)[0] not in scope):
+                    yield (f"{_where(book, rid)}: 'some: {node.some}' is evaluated once per item of an "
+                           f"enclosing list or subject; refer to a system-scoped classification instead")
+
+
 @lint_check("acyclic")
 def acyclic(book: Rulebook) -> Iterator[str]:
     """The graph of classifications, obligations and their dependencies has no cycle."""
