@@ -1,10 +1,27 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+_CACHE_DIR: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled rule data (compliance.io.compiled_cache) goes to a folder of this run, inherited
+    by the commands the tests start, never to the user's cache."""
+    if "COMPLIANCE_CACHE_DIR" not in os.environ:
+        _CACHE_DIR.append(tempfile.mkdtemp(prefix="compliance-test-cache-"))
+        os.environ["COMPLIANCE_CACHE_DIR"] = _CACHE_DIR[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHE_DIR:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,13 @@ its cache). Set COMPLIANCE_SKIP_INSTALLED=1 to skip them on a machine without on
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,8 +44,13 @@ def _clean_env(**extra: str) -> dict[str, str]:
     """The user's environment: none of this checkout's overrides, no virtualenv of ours."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COMPLIANCE_", "PYTHON", "VIRTUAL_ENV", "PRE_COMMIT"))}
+    env["XDG_CACHE_HOME"] = _USER_CACHE  # compiled rule data goes to the default place, of a throwaway user
     env.update(extra)
     return env
+
+
+_USER_CACHE = tempfile.mkdtemp(prefix="compliance-installed-cache-")
+atexit.register(shutil.rmtree, _USER_CACHE, True)
 
 
 def _worktree_copy(dest: Path) -> Path:
@@ -133,6 +140,11 @@ def test_installed_obligations_equal_the_checkout(installed: Path, user_dir: Pat
     verdicts = [o["verdict"] for j in json.loads(got.stdout)["jurisdictions"]
                 for o in j["obligations"]]
     assert verdicts.count("applies") >= 10
+    # the first run compiled the rule data into the user's cache; the next reads it, same bytes
+    compiled = list(Path(_USER_CACHE, "compliance", "compiled").glob("rulebook-*.pickle"))
+    assert len(compiled) == 1, compiled
+    again = _run([str(installed), "obligations", EXAMPLE.name, "--as-of", AS_OF, "--format", "json"], cwd=user_dir)
+    assert again.returncode == 0 and again.stdout == got.stdout
 
 
 def test_installed_rules_lint_counts_every_rule(installed: Path, tmp_path: Path) -> None:

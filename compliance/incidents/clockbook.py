@@ -47,21 +47,15 @@ def parse_clock(path: Path, root: Path) -> Clock:
     return parse_data_file(path, Clock, root)
 
 
-_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], Clockbook]] = {}
 
 
 def load_clocks(root: Path) -> Clockbook:
-    """Every clock below ``root`` (parsed once per process while the files are unchanged).
-    Raises RuleDataError on a defective file."""
-    files = clock_files(root)
-    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-    key = str(root.resolve())
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    book = _load_clocks(root, files)
-    _CACHE[key] = (signature, book)
-    return book
+    """Every clock below ``root``, parsed once per change of the data (kept in this process and,
+    compiled, in the user's cache: :mod:`compliance.io.compiled_cache`). Raises RuleDataError on
+    a defective file."""
+    from compliance.io.compiled_cache import load_compiled
+
+    return load_compiled("clocks", root, lambda: _load_clocks(root, clock_files(root)), Clockbook)
 
 
 def _load_clocks(root: Path, files: list[Path]) -> Clockbook:

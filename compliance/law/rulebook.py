@@ -109,9 +109,18 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 def load_rulebook(root: Path, *, folders: tuple[str, ...] = RULE_FOLDERS, strict: bool = False) -> Rulebook:
     """Load every jurisdiction and rule below ``root`` (once per process while the files are
-    unchanged: building many packs parses the rule data once). Raises RuleDataError on any
-    defect. ``strict`` also rejects duplicate keys (the lint does; run time takes the fast
-    loader)."""
+    unchanged: building many packs parses the rule data once; and, for the run-time rule set,
+    once per change of the data, see :mod:`compliance.io.compiled_cache`). Raises RuleDataError
+    on any defect. ``strict`` also rejects duplicate keys and always reads the YAML (the lint
+    does; run time takes the fast loader)."""
+    if folders == RULE_FOLDERS and not strict:
+        # the run-time rule set: parsed once per change of the data (kept in this process and,
+        # compiled, in the user's cache)
+        from compliance.io.compiled_cache import load_compiled
+
+        require_rule_data(root)
+        return load_compiled("rulebook", root, lambda: _load_rulebook(root, folders=folders, strict=strict),
+                             Rulebook)
     key = (str(root.resolve()), folders, strict)
     signature = _signature(root)
     cached = _CACHE.get(key)
