@@ -76,6 +76,26 @@ def test_evaluation_never_raises_and_is_deterministic(rulebook, data: dict, as_o
     assert first == second
 
 
+def _decisions(report) -> list[tuple]:
+    """Everything an assessment decides, without the explanations."""
+    return [
+        *((j.jurisdiction.code, j.tier.id if j.tier else None) for j in report.jurisdictions),
+        *((c.id, c.subject, c.truth, c.effective_from, c.upcoming_from) for c in report.classifications()),
+        *((o.id, o.verdict, o.status, o.applies_from, o.roles) for o in report.obligations()),
+    ]
+
+
+@FAST
+@given(st.one_of(descriptor, st.deferred(lambda: WITH_MODELS)), AS_OF)
+def test_evaluation_without_explanations_decides_the_same(rulebook, data: dict, as_of: dt.date) -> None:
+    """``status`` evaluates without steps and stops at the first decisive part of all/any/some;
+    every verdict, date, tier and classification value must be what the explained run gives."""
+    model = Descriptor.model_validate(data)
+    explained = assess(model, rulebook, as_of)
+    bare = assess(model, rulebook, as_of, explain=False)
+    assert _decisions(bare) == _decisions(explained)
+
+
 def _applies(report: dict) -> set[str]:
     return {o["id"] for j in report["jurisdictions"] for o in j["obligations"] if o["verdict"] == "applies"}
 

@@ -81,7 +81,7 @@ def _row(args: tuple[str, str]) -> Row:
     if loaded.errors or loaded.descriptor is None:
         return Row(file, False, errors=len(loaded.errors))
     d = loaded.descriptor
-    report = assess_selected(d, _BOOK, as_of)
+    report = assess_selected(d, _BOOK, as_of, explain=False)  # counts only: no explanations
     row = Row(file, True, d.system.id, d.system.name)
     upcoming_dates = []
     for j in report.jurisdictions:
@@ -146,9 +146,12 @@ def collect(root: Path, rules_root: Path, as_of: dt.date, jobs: int | None = Non
     files = [str(p) for p in find_descriptors(root, skipped)]
     tasks = [(f, as_of.isoformat()) for f in files]
     workers = jobs if jobs is not None else (min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1)
+    _init(str(rules_root))
     if workers <= 1:
-        _init(str(rules_root))
         return [_row(t) for t in tasks]
+    # loaded (and the engine imported) before the workers start: forked workers inherit both
+    import compliance.descriptor.validation
+    import compliance.law.engine.evaluator  # noqa: F401
     with ProcessPoolExecutor(workers, initializer=_init, initargs=(str(rules_root),)) as pool:
         return list(pool.map(_row, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
 

@@ -8,6 +8,7 @@ result carries the leaf tests that decided it, so the engine can say *why*.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,18 +33,53 @@ class Truth(str, Enum):
     unknown = "unknown"
 
     def negate(self) -> Truth:
-        return {Truth.true: Truth.false, Truth.false: Truth.true}.get(self, Truth.unknown)
+        return _NEGATION[self]
 
 
-@dataclass(frozen=True)
 class Step:
-    """One decisive test: a fact comparison or a classification."""
+    """One decisive test: a fact comparison or a classification.
 
-    text: str
-    truth: Truth
-    fact: str | None = None
-    classification: str | None = None
-    missing: tuple[str, ...] = ()
+    Its wording is built when first read (``make``): most steps are never shown (``status``
+    counts verdicts; a pack shows a fraction of them), and building every sentence was most of
+    the evaluation's time."""
+
+    __slots__ = ("_text", "_make", "truth", "fact", "classification", "missing")
+
+    def __init__(self, text: str | None, truth: Truth, fact: str | None = None,
+                 classification: str | None = None, missing: tuple[str, ...] = (), *,
+                 make: Callable[[], str] | None = None) -> None:
+        self._text = text
+        self._make = make
+        self.truth = truth
+        self.fact = fact
+        self.classification = classification
+        self.missing = missing
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._make is not None
+            self._text, self._make = self._make(), None
+        return self._text
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.text, self.truth, self.fact, self.classification, self.missing)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Step) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Step(text={self.text!r}, truth={self.truth!r}, fact={self.fact!r}, "
+                f"classification={self.classification!r}, missing={self.missing!r})")
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (Step, (self.text, self.truth, self.fact, self.classification, self.missing))
+
+
+_NEGATION = {Truth.true: Truth.false, Truth.false: Truth.true, Truth.unknown: Truth.unknown}
 
 
 @dataclass(frozen=True)
@@ -75,32 +111,43 @@ class Context:
     bindings: dict[str, Any] = field(default_factory=dict)
     item: Any = None
     item_path: str = ""
+    explain: bool = True
+    """False: only the truth is wanted (no steps are made; see :func:`assess`'s ``explain``)."""
 
     def resolve(self, path: str) -> tuple[Any, str]:
         """Value at ``path`` (``_MISSING`` when not stated) and its absolute display path."""
-        if path.startswith("."):
-            root, parts, shown = self.item, path[1:].split("."), f"{self.item_path}{path}"
+        relative, head, parts = _split(path)
+        if relative:
+            root, shown = self.item, f"{self.item_path}{path}"
+        elif head in self.bindings:
+            root, bound = self.bindings[head]
+            shown = ".".join(p for p in [bound, *parts] if p) if bound else path
         else:
-            head, *parts = path.split(".")
-            shown = path
-            if head in self.bindings:
-                root, shown = self.bindings[head]
-            else:
-                root, parts = self.facts, [head, *parts]
-                shown = ""
-            shown = ".".join(p for p in [shown, *parts] if p) if shown else path
+            root, parts, shown = self.facts, (head, *parts), path
         value = root
         for part in parts:
-            if not isinstance(value, Mapping) or value.get(part) is None:
+            # facts are plain dicts; the ABC check (slow) only for other mappings
+            if type(value) is not dict and not isinstance(value, Mapping):
                 return _MISSING, shown
-            value = value[part]
+            value = value.get(part)
+            if value is None:
+                return _MISSING, shown
         return value, shown
 
 
+@functools.lru_cache(maxsize=4096)
+def _split(path: str) -> tuple[bool, str, tuple[str, ...]]:
+    """``.a.b`` -> (relative, "", ("a", "b")); ``x.a`` -> (absolute, "x", ("a",))."""
+    if path.startswith("."):
+        return True, "", tuple(path[1:].split("."))
+    head, *parts = path.split(".")
+    return False, head, tuple(parts)
+
+
 def scoped_context(facts: Mapping[str, Any], as_of: dt.date, classify: ClassificationLookup,
-                   bindings: Mapping[str, Any]) -> Context:
+                   bindings: Mapping[str, Any], *, explain: bool = True) -> Context:
     """A context whose relative paths ('.x') address the rule's own subject (model or use case)."""
-    ctx = Context(facts, as_of, classify, dict(bindings))
+    ctx = Context(facts, as_of, classify, dict(bindings), explain=explain)
     if len(bindings) == 1:
         ((_, (item, shown)),) = bindings.items()
         ctx.item, ctx.item_path = item, shown
@@ -115,22 +162,43 @@ def evaluate(condition: Condition | None, ctx: Context) -> Outcome:
 
 
 _TRUE = Outcome(Truth.true)
+#: The outcomes of a context that does not explain: the truth alone.
+_BARE = {truth: Outcome(truth) for truth in Truth}
 
 
 def _all(condition: All, ctx: Context) -> Outcome:
+    if not ctx.explain:
+        return _short_circuit(condition.all, ctx, Truth.false)
     return _combine([evaluate(c, ctx) for c in condition.all], conjunction=True)
 
 
 def _any(condition: AnyOf, ctx: Context) -> Outcome:
+    if not ctx.explain:
+        return _short_circuit(condition.any, ctx, Truth.true)
     return _combine([evaluate(c, ctx) for c in condition.any], conjunction=False)
+
+
+def _short_circuit(parts: list[Condition], ctx: Context, decisive: Truth) -> Outcome:
+    """Kleene ``all`` (decisive false) or ``any`` (decisive true) without explanations: the
+    first decisive part settles it, so the rest are not evaluated."""
+    unknown = False
+    for part in parts:
+        truth = evaluate(part, ctx).truth
+        if truth is decisive:
+            return _BARE[decisive]
+        unknown = unknown or truth is Truth.unknown
+    return _BARE[Truth.unknown] if unknown else _BARE[decisive.negate()]
 
 
 def _not(condition: Not, ctx: Context) -> Outcome:
     inner = evaluate(condition.not_, ctx)
+    if not ctx.explain:
+        return _BARE[inner.truth.negate()]
     if len(inner.steps) == 1:
         (s,) = inner.steps
         # a single negated test reads as its own step: "not (X)" with the flipped truth
-        steps: tuple[Step, ...] = (Step(f"not ({s.text})", s.truth.negate(), s.fact, s.classification, s.missing),)
+        steps: tuple[Step, ...] = (Step(None, s.truth.negate(), s.fact, s.classification, s.missing,
+                                        make=lambda: f"not ({s.text})"),)
     else:
         steps = inner.steps
     return Outcome(inner.truth.negate(), steps)
@@ -138,6 +206,8 @@ def _not(condition: Not, ctx: Context) -> Outcome:
 
 def _classification(condition: ClassificationRef, ctx: Context) -> Outcome:
     result = ctx.classify(condition.classification, ctx.bindings)
+    if not ctx.explain:
+        return _BARE[result.truth]
     text = condition.label or result.title or condition.classification
     return Outcome(
         result.truth,
@@ -147,6 +217,11 @@ def _classification(condition: ClassificationRef, ctx: Context) -> Outcome:
 
 def _combine(parts: list[Outcome], *, conjunction: bool) -> Outcome:
     decisive = Truth.false if conjunction else Truth.true
+    if all(not p.steps for p in parts):  # nothing to explain (or a context that does not explain)
+        truths = {p.truth for p in parts}
+        if decisive in truths:
+            return _BARE[decisive]
+        return _BARE[Truth.unknown] if Truth.unknown in truths else _BARE[decisive.negate()]
     winners = [p for p in parts if p.truth is decisive]
     if winners:
         return Outcome(decisive, tuple(s for p in winners for s in p.steps))
@@ -168,15 +243,34 @@ def _some(condition: Some, ctx: Context) -> Outcome:
         items = [items]
     name = condition.some.rsplit(".", 1)[-1].rstrip("s") or "item"
     outcomes = []
+    if not ctx.explain:
+        return _some_truth(condition, ctx, items, name, shown)
     for index, item in enumerate(items):
         label = item.get("id") if isinstance(item, Mapping) else None
         item_path = f"{shown}[{label or index}]"
         bindings = {**ctx.bindings, name: (item, item_path)}
-        sub = Context(ctx.facts, ctx.as_of, ctx.classify, bindings, item, item_path)
+        sub = Context(ctx.facts, ctx.as_of, ctx.classify, bindings, item, item_path, ctx.explain)
         outcomes.append(evaluate(condition.where, sub))
     if not outcomes:
+        if not ctx.explain:
+            return _BARE[Truth.false]
         return Outcome(Truth.false, (Step(f"{shown} is empty", Truth.false, fact=shown),))
     return _combine(outcomes, conjunction=False)
+
+
+def _some_truth(condition: Some, ctx: Context, items: list[Any], name: str, shown: str) -> Outcome:
+    """:func:`_some` without explanations: the first element that satisfies ``where`` settles it."""
+    unknown = False
+    for index, item in enumerate(items):
+        label = item.get("id") if isinstance(item, Mapping) else None
+        item_path = f"{shown}[{label or index}]"
+        bindings = {**ctx.bindings, name: (item, item_path)}
+        truth = evaluate(condition.where, Context(ctx.facts, ctx.as_of, ctx.classify, bindings, item, item_path,
+                                                  False)).truth
+        if truth is Truth.true:
+            return _BARE[Truth.true]
+        unknown = unknown or truth is Truth.unknown
+    return _BARE[Truth.unknown] if unknown else _BARE[Truth.false]
 
 
 def _operand(value: Any, ctx: Context) -> tuple[Any, str | None]:
@@ -242,24 +336,46 @@ def interpolate(text: str, ctx: Context) -> str:
 
 def _leaf(leaf: Leaf, ctx: Context) -> Outcome:
     value, shown = ctx.resolve(leaf.fact)
-    op = leaf.operator
-    text = interpolate(_describe(leaf, shown, leaf.operand), ctx)
+    op = leaf.__pydantic_private__["_operator"]  # type: ignore[index]  # (the property is slow)
+    declared = leaf.__dict__[op]
+    if not ctx.explain:
+        return _BARE[_leaf_truth(op, declared, value, ctx)]
+
+    def text() -> str:
+        return interpolate(_describe(leaf, shown, declared), ctx)
+
     if op == "is_set":
         stated = value is not _MISSING
-        truth = Truth.true if stated == leaf.is_set else Truth.false
-        shown_text = interpolate(leaf.label, ctx) if leaf.label else f"{shown} is stated"  # display the plain fact, not its negation
-        return Outcome(truth, (Step(shown_text, Truth.true if stated else Truth.false, fact=shown),))
+        truth = Truth.true if stated == declared else Truth.false
+        label = leaf.label
+
+        def shown_text() -> str:  # display the plain fact, not its negation
+            return interpolate(label, ctx) if label else f"{shown} is stated"
+
+        return Outcome(truth, (Step(None, Truth.true if stated else Truth.false, fact=shown, make=shown_text),))
     if value is _MISSING:
-        return Outcome(Truth.unknown, (Step(text, Truth.unknown, fact=shown, missing=(shown,)),))
-    operand, missing_operand = _operand(leaf.operand, ctx)
+        return Outcome(Truth.unknown, (Step(None, Truth.unknown, fact=shown, missing=(shown,), make=text),))
+    operand, missing_operand = _operand(declared, ctx)
     if operand is _MISSING:
         assert missing_operand is not None
         return Outcome(
             Truth.unknown,
-            (Step(text, Truth.unknown, fact=shown, missing=(missing_operand,)),),
+            (Step(None, Truth.unknown, fact=shown, missing=(missing_operand,), make=text),),
         )
     truth = Truth.true if _compare(op, value, operand) else Truth.false
-    return Outcome(truth, (Step(text, truth, fact=shown),))
+    return Outcome(truth, (Step(None, truth, fact=shown, make=text),))
+
+
+def _leaf_truth(op: str, declared: Any, value: Any, ctx: Context) -> Truth:
+    """The truth :func:`_leaf` would give, without its explanation."""
+    if op == "is_set":
+        return Truth.true if (value is not _MISSING) == declared else Truth.false
+    if value is _MISSING:
+        return Truth.unknown
+    operand, _ = _operand(declared, ctx)
+    if operand is _MISSING:
+        return Truth.unknown
+    return Truth.true if _compare(op, value, operand) else Truth.false
 
 
 _HANDLERS: dict[type, Callable[[Any, Context], Outcome]] = {

@@ -112,19 +112,34 @@ class _Evaluator:
     as_of: dt.date
     memo: dict[tuple[str, str], ClassificationResult] = field(default_factory=dict)
     active: set[tuple[str, str]] = field(default_factory=set)
+    role_memo: dict[tuple[tuple[str, ...], str | None], tuple[Outcome, tuple[str, ...]]] = field(default_factory=dict)
+    explain: bool = True
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    system_context: Context | None = None
 
     def context(self, bindings: Bindings) -> Context:
-        return scoped_context(self.facts, self.as_of, self.classify, bindings)
+        if not bindings:  # system scope: one context serves every rule (nothing ever changes it)
+            if self.system_context is None:
+                self.system_context = scoped_context(self.facts, self.as_of, self.classify, {}, explain=self.explain)
+            return self.system_context
+        return scoped_context(self.facts, self.as_of, self.classify, bindings, explain=self.explain)
 
     # ----------------------------------------------------------------- classifications
     def classify(self, rule_id: str, bindings: Bindings) -> Outcome:
         result = self.classification(rule_id, bindings)
-        return Outcome(result.truth, tuple(result.steps), result.rule.title)
+        outcome = self.outcomes.get(id(result))
+        if outcome is None:  # one Outcome per classification result (results live in self.memo)
+            outcome = self.outcomes[id(result)] = Outcome(result.truth, tuple(result.steps), result.rule.title)
+        return outcome
 
     def classification(self, rule_id: str, bindings: Bindings) -> ClassificationResult:
         loaded = self.book.rules.get(rule_id)
         if loaded is None or loaded.rule.kind is not Kind.classification:
             raise RuleDataError(f"unknown classification {rule_id!r}")
+        if loaded.rule.scope is Scope.system:
+            known = self.memo.get((rule_id, "system"))
+            if known is not None:
+                return known
         subject, own = _subject(loaded.rule.scope, bindings)
         key = (rule_id, subject)
         if key in self.memo:
@@ -167,13 +182,24 @@ class _Evaluator:
               jurisdiction: str | None = None) -> tuple[Outcome, tuple[str, ...]]:
         """Whether the organisation holds one of ``addressees`` (stated, or granted by a
         classification such as an Art. 25-style shift), and which it holds. A role granted by
-        one jurisdiction's law counts only for that jurisdiction's obligations."""
+        one jurisdiction's law counts only for that jurisdiction's obligations. Only
+        system-scoped grants count, so the answer is the same for every subject: computed once
+        per set of addressees."""
+        key = (tuple(addressees), jurisdiction)
+        known = self.role_memo.get(key)
+        if known is None:
+            known = self.role_memo[key] = self._roles(addressees, bindings, jurisdiction)
+        return known
+
+    def _roles(self, addressees: list[str], bindings: Bindings,
+               jurisdiction: str | None) -> tuple[Outcome, tuple[str, ...]]:
         stated = self.facts.get("organisation", {}).get("roles")
         held = sorted(set(addressees) & set(stated or []))
         steps: list[Step] = []
         if held:
             steps.append(Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles"))
         granted_unknown: list[Step] = []
+        any_unknown = False  # (not the steps: a run without explanations has none)
         for loaded in self.book.role_grants():
             role = loaded.rule.grants_role
             if jurisdiction is not None and loaded.jurisdiction != jurisdiction:
@@ -186,12 +212,13 @@ class _Evaluator:
                                       f"{loaded.rule.title})", Truth.true, classification=loaded.id))
                 elif result.truth is Truth.unknown:
                     granted_unknown.extend(result.steps)
+                    any_unknown = True
         if held:
             return Outcome(Truth.true, tuple(steps)), tuple(sorted(set(held)))
         if stated is None:
             return Outcome(Truth.unknown, (Step("organisation.roles is not stated", Truth.unknown,
                                                 fact="organisation.roles", missing=("organisation.roles",)),)), ()
-        if granted_unknown:
+        if any_unknown:
             return Outcome(Truth.unknown, tuple(granted_unknown)), ()
         return Outcome(Truth.false, (Step(f"organisation does not hold role {' or '.join(addressees)}",
                                           Truth.false, fact="organisation.roles"),)), ()
@@ -301,10 +328,11 @@ def select_jurisdictions(descriptor: Descriptor, book: Rulebook, as_of: dt.date)
     return out
 
 
-def assess_selected(descriptor: Descriptor, book: Rulebook, as_of: dt.date) -> Assessment:
+def assess_selected(descriptor: Descriptor, book: Rulebook, as_of: dt.date, *, explain: bool = True) -> Assessment:
     """Assess the jurisdictions the descriptor's markets select, recording why."""
     selection = select_jurisdictions(descriptor, book, as_of)
-    return assess(descriptor, book, as_of, [s.code for s in selection if s.selected], selection=selection)
+    return assess(descriptor, book, as_of, [s.code for s in selection if s.selected], selection=selection,
+                  explain=explain)
 
 
 def assess(
@@ -313,11 +341,17 @@ def assess(
     as_of: dt.date,
     jurisdictions: list[str] | None = None,
     selection: list[Selection] | None = None,
+    *,
+    explain: bool = True,
 ) -> Assessment:
     """Evaluate every rule of the given jurisdictions (all when None) for ``descriptor`` at
-    ``as_of``; ``selection`` records why each jurisdiction was or was not chosen."""
+    ``as_of``; ``selection`` records why each jurisdiction was or was not chosen.
+
+    ``explain=False`` gives the same verdicts, dates, tiers and classification values without
+    the steps that explain them (no reasons, no missing facts, tier caveats without the facts):
+    for callers that only count, such as ``status``."""
     facts = fact_view(descriptor, book.licences)
-    ev = _Evaluator(book, facts, as_of)
+    ev = _Evaluator(book, facts, as_of, explain=explain)
     results = []
     for code in sorted(book.jurisdictions):
         if jurisdictions is not None and code not in jurisdictions:
