@@ -110,9 +110,11 @@ def assess(descriptor: Descriptor | PathLike, *, as_of: dt.date,
 
 def build_pack(path: PathLike, out_dir: PathLike, *, as_of: dt.date,
                formats: Iterable[str] = ("pdf",), templates_dir: PathLike | None = None,
-               rules_dir: PathLike | None = None) -> Path:
+               rules_dir: PathLike | None = None, force: bool = False) -> Path:
     """Build the audit pack for the descriptor in ``path`` under ``out_dir/<system id>`` and
-    return that folder (as ``compliance build`` does, one descriptor at a time)."""
+    return that folder (as ``compliance build`` does, one descriptor at a time). A pack built
+    from the same inputs (descriptor, evidence, incident register, rule data, templates, tool
+    version, ``as_of``, formats) and left intact is not rebuilt, unless ``force``."""
     from compliance.documents.pack import build_pack as build
 
     descriptor_path = Path(path)
@@ -120,7 +122,7 @@ def build_pack(path: PathLike, out_dir: PathLike, *, as_of: dt.date,
         raise UsageError(f"cannot read {descriptor_path}: no such file", "check the path")
     return build(descriptor_path, Path(out_dir), as_of, frozenset(formats),
                  Path(templates_dir) if templates_dir is not None else None,
-                 rules_dir=Path(rules_dir) if rules_dir is not None else None)
+                 rules_dir=Path(rules_dir) if rules_dir is not None else None, force=force)
 
 
 def _rules(rules_dir: PathLike | None) -> Path:

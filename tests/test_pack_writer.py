@@ -157,7 +157,7 @@ def paused(path, data):
     time.sleep(120)
 pack_writer._write_file = paused
 build_pack(DATA / "hiring.yaml", Path({out!r}), AS_OF, {{"html"}}, None,
-           assessment=sample_assessment("hiring"))
+           assessment=sample_assessment("hiring"), force=True)  # the pack is current: rebuild
 """
 
 

@@ -27,18 +27,21 @@ def _formats(value: str) -> set[str]:
     return chosen
 
 
-def _build_one(args: tuple[str, str, str, tuple[str, ...], str | None, str | None]) -> dict[str, Any]:
-    """Worker: build one pack; return a plain result (picklable) instead of raising."""
-    from compliance.documents.pack import build_pack
+Task = tuple[str, str, str, tuple[str, ...], str | None, str | None, bool]
 
-    file, out, as_of, formats, templates, rules = args
+
+def _build_one(args: Task) -> dict[str, Any]:
+    """Worker: build one pack; return a plain result (picklable) instead of raising."""
+    from compliance.documents.pack import build
+
+    file, out, as_of, formats, templates, rules, force = args
     started = time.perf_counter()
     notes: list[str] = []
     try:
-        path = build_pack(
+        outcome = build(
             Path(file), Path(out), dt.date.fromisoformat(as_of), set(formats),
             Path(templates) if templates else None, rules_dir=Path(rules) if rules else None,
-            report=notes.append,
+            report=notes.append, force=force,
         )
     except ComplianceError as exc:
         return {"file": file, "ok": False, "error": exc.message, "hint": exc.hint,
@@ -46,7 +49,8 @@ def _build_one(args: tuple[str, str, str, tuple[str, ...], str | None, str | Non
     except Exception as exc:  # noqa: BLE001 - reported per pack, the others still build
         return {"file": file, "ok": False, "error": f"{type(exc).__name__}: {exc}", "hint": None,
                 "code": int(ExitCode.INTERNAL)}
-    return {"file": file, "ok": True, "path": str(path), "notes": notes,
+    return {"file": file, "ok": True, "path": str(outcome.path), "notes": notes,
+            "built": outcome.built, "reason": outcome.reason,
             "seconds": time.perf_counter() - started}
 
 
@@ -67,14 +71,19 @@ def _build_one(args: tuple[str, str, str, tuple[str, ...], str | None, str | Non
               help="Directory searched before the bundled templates (same layout).")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Rule data folder (default: the bundled jurisdictions/).")
+@click.option("--force", is_flag=True, default=False,
+              help="Build every pack, also those whose inputs match their manifest.")
 def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, jobs: int, fmt: str,
-                  templates: Path | None, rules_dir: Path | None) -> None:
+                  templates: Path | None, rules_dir: Path | None, force: bool) -> None:
     """Build an audit pack for each descriptor FILE: the documents whose obligations apply,
     obligations.json, a copy of the descriptor, index.html and manifest.json; then DIR/index.html
     linking every pack in DIR.
 
     Not legal advice. Packs are written atomically: a failed build leaves the previous pack
     in place. Files you add to a pack folder are kept; a folder that is not a pack is refused.
+    A pack whose inputs (descriptor, evidence and incident register, rule data, templates, tool
+    version, as-of date, formats) match its manifest, with every file intact, is left as it is
+    ("unchanged"); --force builds it anyway.
     """
     formats = _formats(fmt)
     try:
@@ -85,7 +94,7 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
     _check_output_folder(out_dir)
     tasks = [
         (str(f), str(out_dir), when.isoformat(), tuple(sorted(formats)),
-         str(templates) if templates else None, str(rules_dir) if rules_dir else None)
+         str(templates) if templates else None, str(rules_dir) if rules_dir else None, force)
         for f in files
     ]
     several = len(tasks) > 1
@@ -94,7 +103,7 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
         for i, task in enumerate(tasks, 1):
             result = _build_one(task)
             results.append(result)
-            if several:
+            if several or not result.get("built", True):
                 _progress(i, len(tasks), result)
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
@@ -124,9 +133,12 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
 
 
 def _progress(done: int, total: int, result: dict[str, Any]) -> None:
-    if result["ok"]:
+    if result["ok"] and not result["built"]:
+        click.echo(f"[{done}/{total}] unchanged {result['path']} from {result['file']} "
+                   f"({result['seconds']:.1f} s; inputs match its manifest)", err=True)
+    elif result["ok"]:
         click.echo(f"[{done}/{total}] built {result['path']} from {result['file']} "
-                   f"({result['seconds']:.1f} s)", err=True)
+                   f"({result['seconds']:.1f} s; {result['reason']})", err=True)
     else:
         click.echo(f"[{done}/{total}] FAILED {result['file']}", err=True)
 

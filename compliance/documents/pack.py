@@ -3,10 +3,11 @@
 A pack holds the documents whose obligations apply (plus the transparency report, always),
 ``obligations.json`` (the engine's output), a copy of the descriptor, ``index.html`` (which
 document is present or absent, and why) and ``manifest.json`` (every file with its SHA-256, the
-tool version, the rule-data version and the as-of date). Everything is rendered in memory, then
-written by :mod:`compliance.documents.pack_writer`: atomically, keeping files in the pack folder that
-compliance did not write; a failed build leaves the previous pack untouched. Same inputs give
-byte-identical files.
+tool version, the rule-data version, the as-of date and the build's ``inputs``). Everything is
+rendered in memory, then written by :mod:`compliance.documents.pack_writer`: atomically, keeping
+files in the pack folder that compliance did not write; a failed build leaves the previous pack
+untouched. Same inputs give byte-identical files, so a pack whose inputs match its manifest, every
+file intact, is not built again (:mod:`compliance.documents.pack_inputs`; ``force`` builds it).
 
 WeasyPrint is imported lazily (only ``compliance.documents.pdf`` imports it), so importing this
 module stays cheap.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any
 from markupsafe import Markup
 
 from compliance.descriptor.model import Descriptor
+from compliance.documents import pack_inputs as incremental
 from compliance.documents.context import (
     PackInfo,
     evidence_records,
@@ -98,24 +99,26 @@ def _assessment(descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None) 
 
 
 def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
-                  rules_dir: Path | None = None, assessment: Any = None) -> dict[str, Any]:
+                  rules_dir: Path | None = None, assessment: Any = None, *,
+                  register: bytes | None = None) -> dict[str, Any]:
     """The incident register's verification and every reporting clock, for the incident log.
-    ``assessment`` is the engine result the pack already has (computed here if not given).
+    ``assessment`` is the engine result the pack already has (computed here if not given);
+    ``register``, the register's bytes when the caller has read them (the build's key has).
     Never raises on a bad register: a failed verification is shown in the document."""
     if descriptor.incidents is None:
         return {"stated": False}
     from compliance.incidents.check import _incident_json, check
     from compliance.incidents.clockbook import load_clocks
-    from compliance.incidents.register import RegisterError, load, verify
+    from compliance.incidents.register import RegisterError, read_bytes, verify_bytes
     from compliance.paths import rules_dir as default_rules
 
     relative = descriptor.incidents.path
     path = descriptor_path.parent / relative
     data: dict[str, Any] = {"stated": True, "path": relative}
-    if not path.is_file():
+    if register is None and not path.is_file():
         data["missing"] = True
         return data
-    verification = verify(path)
+    verification, loaded = verify_bytes(read_bytes(path) if register is None else register, path)
     # the register's absolute path would make the document depend on where it was built
     data["verification"] = {k: v for k, v in verification.to_json().items() if k != "register"}
     if not verification.ok:
@@ -125,7 +128,7 @@ def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
         assessment = _assessment(descriptor, as_of, rules_dir)
     instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
     try:
-        result = check(descriptor, load(path), assessment, load_clocks(root), instant, relative)
+        result = check(descriptor, loaded, assessment, load_clocks(root), instant, relative)
     except RegisterError as exc:
         data["error"] = exc.message
         return data
@@ -191,10 +194,6 @@ def instrument_names(assessment: Mapping[str, Any], rules_dir: Path | None = Non
     return names
 
 
-def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
 def _rules_version(assessment: Mapping[str, Any]) -> str:
     versions = [
         f"{j.get('code', '?')} {j.get('rules_version', '?')}"
@@ -210,11 +209,14 @@ def render_documents(
     templates_dir: Path | None,
     *,
     inline_css: bool = False,
+    evidence: list[dict[str, Any]] | None = None,
 ) -> tuple[list[Decision], list[RenderedDocument]]:
-    """Decide which documents apply and render each to HTML (no PDF yet)."""
+    """Decide which documents apply and render each to HTML (no PDF yet). ``evidence``: the
+    evidence records when the caller has them (the files are hashed once per build)."""
     env = make_environment(templates_dir)
     decisions = decide(assessment, [m.id for m in descriptor.models or []])
-    evidence = evidence_records(descriptor, info)
+    if evidence is None:
+        evidence = evidence_records(descriptor, info)
     css = _stylesheet(templates_dir) if inline_css else ""
     rendered: list[RenderedDocument] = []
     all_gaps: list[dict[str, Any]] = []
@@ -299,13 +301,18 @@ def prepare_documents(
     assessment: Mapping[str, Any] | None = None,
     rules_dir: Path | None = None,
     raw: bytes | None = None,
+    descriptor: Descriptor | None = None,
+    inputs: incremental.PackInputs | None = None,
 ) -> tuple[Descriptor, Mapping[str, Any], PackInfo, list[Decision], list[RenderedDocument]]:
     """Everything before the PDF renders: the assessment, the pack facts and each document's
     HTML (the benchmark renders exactly this HTML with bare WeasyPrint for comparison).
-    ``raw``: the descriptor's bytes, when the caller has read them (the file is read once)."""
+    ``raw``: the descriptor's bytes, when the caller has read them (the file is read once), and
+    ``descriptor``, parsed from them; ``inputs``: the build's key, whose evidence records and
+    register bytes the documents show (each file is read once)."""
     if raw is None:
         raw = read_descriptor_bytes(descriptor_path)
-    descriptor = load_descriptor(descriptor_path, raw)
+    if descriptor is None:
+        descriptor = load_descriptor(descriptor_path, raw)
     engine_result = None
     if assessment is None:
         engine_result = _assessment(descriptor, as_of, rules_dir)
@@ -321,46 +328,65 @@ def prepare_documents(
             j["disclaimer"] for j in assessment.get("jurisdictions", []) if j.get("disclaimer")
         ) or None,
         openness=openness_data(descriptor, rules_dir),
-        incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir, engine_result),
+        incidents=incident_data(descriptor, descriptor_path, as_of, rules_dir, engine_result,
+                                register=inputs.register if inputs else None),
         crosswalks=crosswalk_data(assessment, rules_dir),
         instruments=instrument_names(assessment, rules_dir),
     )
     decisions, rendered = render_documents(
-        descriptor, assessment, info, templates_dir, inline_css=False
-    )
+        descriptor, assessment, info, templates_dir, inline_css=False,
+        evidence=inputs.evidence if inputs else None)
 
     return descriptor, assessment, info, decisions, rendered
 
 
-def build_pack(
-    descriptor_path: Path,
-    out_dir: Path,
-    as_of: dt.date,
-    formats: set[str] | frozenset[str] = frozenset({"pdf"}),
-    templates_dir: Path | None = None,
-    *,
-    assessment: Mapping[str, Any] | None = None,
-    rules_dir: Path | None = None,
-    report: Callable[[str], None] | None = None,
-) -> Path:
+def build_pack(descriptor_path: Path, out_dir: Path, as_of: dt.date,
+               formats: set[str] | frozenset[str] = frozenset({"pdf"}),
+               templates_dir: Path | None = None, *, assessment: Mapping[str, Any] | None = None,
+               rules_dir: Path | None = None, report: Callable[[str], None] | None = None,
+               force: bool = False) -> Path:
     """Build the audit pack for one descriptor under ``out_dir/<system id>``; return its path.
 
     ``assessment`` lets callers (tests, benchmarks) pass an engine result; normally the engine
-    is run here. Files in the pack folder that compliance did not write are kept, and named
-    once through ``report``; how the pack is written, and what that guarantees, is described in
-    :mod:`compliance.documents.pack_writer`.
+    is run here. A pack built from the same inputs and left intact is not built again unless
+    ``force`` (:mod:`compliance.documents.pack_inputs`). Files in the pack folder that
+    compliance did not write are kept, and named once through ``report``; how the pack is
+    written, and what that guarantees, is described in :mod:`compliance.documents.pack_writer`.
     """
+    return build(descriptor_path, out_dir, as_of, formats, templates_dir, assessment=assessment,
+                 rules_dir=rules_dir, report=report, force=force).path
+
+
+def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
+          formats: set[str] | frozenset[str] = frozenset({"pdf"}),
+          templates_dir: Path | None = None, *, assessment: Mapping[str, Any] | None = None,
+          rules_dir: Path | None = None, report: Callable[[str], None] | None = None,
+          force: bool = False) -> incremental.PackBuild:
+    """:func:`build_pack`, telling whether the pack was built and why (:class:`~compliance.documents.pack_inputs.PackBuild`)."""
     unknown = set(formats) - FORMATS
     if unknown or not formats:
         raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
-    raw = read_descriptor_bytes(descriptor_path)
-    descriptor, assessment, info, decisions, rendered = prepare_documents(
-        descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir, raw=raw)
-    obligations_json = _json_bytes(assessment)
-
     from compliance.documents.pack_writer import commit_pack, kept_message, prepare_target
+    from compliance.paths import rules_dir as default_rules
 
-    prepare_target(out_dir, descriptor.system.id)  # refuses a non-pack folder before rendering
+    raw = read_descriptor_bytes(descriptor_path)
+    descriptor = load_descriptor(descriptor_path, raw)
+    system_id = descriptor.system.id
+    prepare_target(out_dir, system_id)  # refuses a non-pack folder before rendering
+    inputs = incremental.pack_inputs(descriptor, descriptor_path, raw, as_of, formats,
+                                     templates_dir, rules_dir or default_rules(),
+                                     assessment=assessment)
+    state = incremental.pack_state(out_dir / system_id, system_id, inputs)
+    if state.stale is None and not force:
+        kept = state.kept(out_dir / system_id)
+        if kept and report is not None:
+            report(f"{out_dir / system_id}: {kept_message(kept)}")
+        return incremental.PackBuild(out_dir / system_id, False, "unchanged")
+    descriptor, assessment, info, decisions, rendered = prepare_documents(
+        descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir, raw=raw,
+        descriptor=descriptor, inputs=inputs)
+    obligations_json = incremental.json_bytes(assessment)
+
     files: dict[str, bytes] = {
         DESCRIPTOR_COPY: raw,
         OBLIGATIONS_FILE: obligations_json,
@@ -411,9 +437,9 @@ def build_pack(
              **({"pages": pages[name]} if name in pages else {})}
             for name, data in sorted(files.items())
         ],
+        "inputs": inputs.to_json(),
     }
-    written = commit_pack(out_dir, descriptor.system.id,
-                          {**files, MANIFEST_FILE: _json_bytes(manifest)})
+    written = commit_pack(out_dir, system_id, {**files, MANIFEST_FILE: incremental.json_bytes(incremental.seal(manifest))})
     if written.kept and report is not None:
         report(f"{written.path}: {kept_message(written.kept)}")
-    return written.path
+    return incremental.PackBuild(written.path, True, state.stale or "forced")

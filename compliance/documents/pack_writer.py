@@ -40,6 +40,9 @@ Guarantees of :func:`commit_pack`:
   folder.
 * **Concurrent builds.** Builds of different systems use different staging and pack folders.
   Two builds of the same system are serialised by a lock on the pack folder.
+* **Unchanged pack.** A build whose inputs match the manifest's, with every listed file intact
+  and no journal in the folder, writes nothing at all (:mod:`compliance.documents.pack_inputs`):
+  the pack, its manifest and the user's files stay as they are.
 
 The top-level ``index.html`` (:func:`write_packs_index`) lists every pack present in the output
 folder, read from each pack's manifest, and is replaced atomically.
