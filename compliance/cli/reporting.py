@@ -114,6 +114,25 @@ def _line(o: ObligationResult, ids: bool, prefix: dict[str, str]) -> str:
     return text
 
 
+def _deciding_lines(assessment: Assessment) -> list[str]:
+    """The deciding questions: the facts the undetermined obligations lack most, and how many
+    obligations each decides together with the ones listed above it."""
+    questions = assessment.deciding_facts()
+    if not questions:
+        return []
+    undetermined = sum(1 for o in assessment.obligations() if o.verdict.value == "undetermined")
+    width = max(len(q.fact) for q in questions)
+    lines = [f"Deciding questions: {undetermined} obligations are undetermined; state these facts first.",
+             f"  {'fact':<{width}}  lacking in  decided (with the facts above)"]
+    total = 0
+    for q in questions:
+        total += len(q.decides)
+        lines.append(f"  {q.fact:<{width}}  {len(q.blocks):>10}  {total}"
+                     + (f"  (derived: {q.derived})" if q.derived else ""))
+    lines.append("")
+    return lines
+
+
 def render_assessment_text(assessment: Assessment, *, show_all: bool = False, ids: bool = False) -> str:
     d = assessment.descriptor
     out = [
@@ -125,6 +144,7 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
     if left_out:
         out.append("Not evaluated: " + "; ".join(left_out) + " — use --jurisdiction to include")
         out.append("")
+    out.extend(_deciding_lines(assessment))
     for j in assessment.jurisdictions:
         out.append(f"== {j.jurisdiction.name} ({j.jurisdiction.code}, rules {j.jurisdiction.rules_version})")
         if j.tier:

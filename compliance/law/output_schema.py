@@ -54,6 +54,19 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                       "properties": {"jurisdiction": {"type": "string"}, "selected": {"type": "boolean"},
                                      "reason": {"type": "string"}}},
         },
+        "deciding_facts": {
+            "type": "array",
+            "description": (
+                "Deciding questions: the unstated facts that decide the most undetermined obligations, best "
+                "first (greedy: each fact decides the obligations with nothing left missing once it and the "
+                "facts before it are stated; a list or group fact may reveal further questions)."),
+            "items": {"type": "object", "required": ["fact", "blocks", "decides", "obligations_decided"],
+                      "properties": {"fact": {"type": "string"},
+                                     "derived_from": {**_STR_OR_NULL, "description": "For a fact the tool derives: what to state instead."},
+                                     "blocks": {"type": "integer", "description": "Undetermined obligations lacking this fact."},
+                                     "decides": {"type": "integer"},
+                                     "obligations_decided": _STRINGS}},
+        },
         "jurisdictions": {
             "type": "array",
             "items": {

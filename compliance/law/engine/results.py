@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from compliance.descriptor.model import Descriptor
+from compliance.law.deciding import DEFAULT_LIMIT, DecidingFact, deciding_facts
 from compliance.law.engine.conditions import Step, Truth
 from compliance.law.models.rule import Arm, Jurisdiction, Rule
 from compliance.law.rulebook import LoadedRule
@@ -197,6 +198,11 @@ class Assessment:
     def classifications(self) -> list[ClassificationResult]:
         return [c for j in self.jurisdictions for c in j.classifications]
 
+    def deciding_facts(self, limit: int = DEFAULT_LIMIT) -> list[DecidingFact]:
+        """The unstated facts that decide the most undetermined obligations, best first."""
+        return deciding_facts(((o.id, o.missing) for o in self.obligations()
+                               if o.verdict is Verdict.undetermined), limit)
+
     def to_json(self) -> dict[str, Any]:
         system = self.descriptor.system
         return {
@@ -208,5 +214,6 @@ class Assessment:
             "system": {"id": system.id, "name": system.name, "version": system.version},
             "selection": [{"jurisdiction": code, "selected": chosen, "reason": reason}
                           for code, chosen, reason in self.selection],
+            "deciding_facts": [q.to_json() for q in self.deciding_facts()],
             "jurisdictions": [j.to_json() for j in self.jurisdictions],
         }

@@ -1,0 +1,62 @@
+"""Deciding questions: the unstated facts that decide the most undetermined obligations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from compliance.descriptor.model import Descriptor
+from compliance.law.deciding import deciding_facts
+from compliance.law.engine.evaluator import assess_selected
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_greedy_order_and_what_each_answer_decides() -> None:
+    questions = deciding_facts([
+        ("a", {"roles"}), ("b", {"roles"}), ("c", {"roles", "size"}),
+        ("d", {"size", "profiling"}), ("e", {"annex"}),
+    ])
+    assert [(q.fact, q.decides, q.blocks) for q in questions] == [
+        ("roles", ("a", "b"), ("a", "b", "c")),  # decides two on its own
+        ("size", ("c",), ("c", "d")),            # with roles answered, decides c
+        ("annex", ("e",), ("e",)),               # ties on decides: more blocked first, then the path
+        ("profiling", ("d",), ("d",)),
+    ]
+
+
+def test_no_fact_is_asked_twice_and_the_limit_holds() -> None:
+    pairs = [(f"o{i}", {f"f{j}" for j in range(12)}) for i in range(3)]
+    questions = deciding_facts(pairs, limit=5)
+    assert len(questions) == 5 and len({q.fact for q in questions}) == 5
+    assert all(not q.decides for q in questions)  # each obligation needs all twelve
+
+
+def test_obligations_without_missing_facts_are_not_questions() -> None:
+    assert deciding_facts([("a", set()), ("b", ())]) == []
+
+
+def _sparse_deployer() -> Descriptor:
+    return Descriptor.model_validate({
+        "schema_version": 1,
+        "organisation": {"name": "Acme", "country": "DE", "roles": ["deployer"]},
+        "system": {"id": "s", "name": "S", "markets": ["EU"], "is_ai_system": True,
+                   "use_cases": [{"id": "u", "annex_iii": ["4(a)"], "profiling": True}]},
+    })
+
+
+def test_questions_of_a_real_assessment_name_undetermined_obligations(rulebook) -> None:
+    """On the real rule data: the questions only claim undetermined obligations, and the JSON
+    output carries them in the same order with the same counts."""
+    day = dt.date(2027, 12, 2)
+    descriptor = _sparse_deployer()
+    before = assess_selected(descriptor, rulebook, day)
+    questions = before.deciding_facts()
+    assert questions, "a sparse deployer leaves facts to ask"
+    undetermined = {o.id for o in before.obligations() if o.verdict.value == "undetermined"}
+    claimed = {i for q in questions for i in q.decides}
+    assert claimed <= undetermined
+    payload = json.loads(json.dumps(before.to_json()))["deciding_facts"]
+    assert [q["fact"] for q in payload] == [q.fact for q in questions]
+    assert sum(q["decides"] for q in payload) == len(claimed)
