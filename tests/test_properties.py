@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from strategies import dates, descriptor, model
 
@@ -275,3 +275,37 @@ def test_at_most_one_dated_arm_is_active(rulebook, data: dict, as_of: dt.date) -
     listed = _outcomes(assess(descriptor_, rulebook, as_of))
     reversed_ = _outcomes(assess(descriptor_, _arms_reversed(rulebook), as_of))
     assert listed == reversed_, (sorted(listed - reversed_), sorted(reversed_ - listed))
+
+
+def _yes_no_fields() -> list[tuple[str, str | None, str]]:
+    """(section, group, field) of every yes/no fact of the organisation and the system."""
+    from compliance.descriptor.model import Organisation
+    from compliance.descriptor.model.system import Features, System
+
+    def flags(model: type) -> list[str]:
+        return sorted(n for n, f in model.model_fields.items() if "bool" in str(f.annotation).lower())
+
+    return ([("organisation", None, n) for n in flags(Organisation)]
+            + [("system", None, n) for n in flags(System)]
+            + [("system", "features", n) for n in flags(Features)])
+
+
+@FAST
+@given(descriptor, st.sampled_from(_yes_no_fields()), st.booleans(), AS_OF)
+def test_stating_a_yes_no_fact_never_undoes_a_decided_verdict(rulebook, data: dict, where: tuple,
+                                                              value: bool, as_of: dt.date) -> None:
+    """Three-valued logic is monotone: answering a question that was open can decide an
+    undetermined obligation, but never change one that was already decided (applies or does
+    not apply), whichever way it is answered."""
+    section, group, name = where
+    part = dict(data[section])
+    target = dict(part.get(group) or {}) if group else part
+    assume(name not in target and (group is None or part.get(group)))  # one new fact, not a new group
+    target[name] = value
+    if group:
+        part[group] = target
+    before = assess(Descriptor.model_validate(data), rulebook, as_of)
+    after = assess(Descriptor.model_validate({**data, section: part}), rulebook, as_of)
+    decided = {o.id: o.verdict for o in before.obligations() if o.verdict.value != "undetermined"}
+    now = {o.id: o.verdict for o in after.obligations()}
+    assert {k: now.get(k) for k in decided} == decided
