@@ -56,6 +56,7 @@ use_case = st.builds(
         "description": text,
         "annex_iii": st.lists(annex_iii_points, unique=True, max_size=2),
         "annex_i": st.lists(optional({
+            "is_product": st.booleans(),
             "safety_component": st.booleans(),
             "third_party_conformity_assessment": st.booleans(),
         }).map(lambda d: {"legislation": "A(11)", **d}), max_size=1),

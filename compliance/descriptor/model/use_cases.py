@@ -57,8 +57,13 @@ class AnnexIProduct(_Model):
     legislation: AnnexIEntry
     """Entry of the harmonisation legislation in canonical form: section and point, e.g. A(11)
     for medical devices or B(21) for machinery."""
+    is_product: StrictBool | None = None
+    """The AI system is itself the product covered by that legislation (e.g. software that is
+    a medical device), as opposed to a component of a product (Art. 6(1)(a), second limb)."""
     safety_component: StrictBool | None = None
-    """The AI system is a safety component of the product, or is itself the product."""
+    """The AI system is intended to be used as a safety component of the product (Art. 6(1)(a),
+    first limb; Art. 3(14) as amended). For a system that is itself the product, state
+    is_product instead."""
     solely_non_safety_function: StrictBool | None = None
     """Used solely for non-safety aspects (user assistance, performance optimisation, service
     efficiency, automation, convenience or quality control)."""
