@@ -20,7 +20,10 @@ DERIVED_FACTS: dict[str, str] = {
     "system.lifecycle.first_placed_or_planned": "first_placed, else the planned placement",
     "model.training_compute_flop": "stated training compute, else 6 x parameters x tokens",
     "model.training_compute_estimated": "true when training_compute_flop is the 6*N*D estimate",
-    "model.cumulative_compute_flop": "stated cumulative compute, else training_compute_flop",
+    "model.cumulative_compute_flop": ("stated cumulative compute; else, for a modified model with no stated "
+                                      "training compute, the base model's training compute plus the modification "
+                                      "compute (weight initialisation counts the base's compute, GPAI Guidelines "
+                                      "Annex A.1); else training_compute_flop"),
     "model.first_placed_or_planned": "actual EU placement date, else the planned one",
 }
 # Facts read from the licence catalogue (jurisdictions/_licences) for a stated licence id; set
@@ -66,6 +69,13 @@ def _model_facts(model: dict[str, Any], catalogue: Catalogue | None = None) -> d
     model["training_compute_flop"] = flop
     model["training_compute_estimated"] = None if flop is None else stated is None
     cumulative = compute.get("cumulative_flop")
+    if cumulative is None and stated is None:
+        # a model initialised from another counts that model's training compute too (arithmetic
+        # only: the counting rule is cited in DERIVED_FACTS and the rules that read the fact)
+        base = (model.get("base_model") or {}).get("training_compute_flop")
+        modification = model.get("modification_compute_flop")
+        if base is not None and modification is not None:
+            cumulative = base + modification
     model["cumulative_compute_flop"] = cumulative if cumulative is not None else flop
     model["first_placed_or_planned"] = model.get("eu_placed_on_market") or model.get(
         "planned_eu_placement"
