@@ -60,3 +60,22 @@ def test_questions_of_a_real_assessment_name_undetermined_obligations(rulebook) 
     payload = json.loads(json.dumps(before.to_json()))["deciding_facts"]
     assert [q["fact"] for q in payload] == [q.fact for q in questions]
     assert sum(q["decides"] for q in payload) == len(claimed)
+
+
+def test_a_prohibited_practice_leads_every_output(rulebook) -> None:
+    """Art. 5 classified as present: the text output and the JSON lead with the bar, naming the
+    practice; a system with no prohibited practice has no such entry."""
+    import yaml
+
+    from compliance.cli.reporting import render_assessment_text
+
+    scenario = yaml.safe_load((ROOT / "jurisdictions/eu/ai_act/tests/scope_and_prohibitions.yaml").read_text("utf-8"))
+    report = assess_selected(Descriptor.model_validate(scenario["descriptor"]), rulebook, dt.date(2026, 12, 7))
+    data = report.to_json()
+    assert list(data).index("blocking") < list(data).index("jurisdictions")
+    (barred,) = data["blocking"]
+    assert barred["jurisdiction"] == "eu" and "Art. 5(1)" in barred["consequence"]
+    assert any("Art. 5(1)(f)" in reason for reason in barred["reasons"])
+    text = render_assessment_text(report)
+    assert text.index("BARRED in European Union (eu)") < text.index("== European Union")
+    assert assess_selected(_sparse_deployer(), rulebook, dt.date(2026, 12, 7)).to_json()["blocking"] == []

@@ -144,6 +144,15 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
     if left_out:
         out.append("Not evaluated: " + "; ".join(left_out) + " — use --jurisdiction to include")
         out.append("")
+    for j in assessment.blocking():
+        assert j.tier is not None
+        out.append(f"BARRED in {j.jurisdiction.name} ({j.jurisdiction.code}): {j.tier.label}")
+        out.append(f"  {j.tier.blocking}")
+        out.extend(f"  because {s.text}: {'yes' if s.truth.value == 'true' else s.truth.value}"
+                   for s in j.tier.steps)
+        out.append("  The duties listed below for this jurisdiction are secondary: they matter only once the "
+                   "practice has ended.")
+        out.append("")
     out.extend(_deciding_lines(assessment))
     for j in assessment.jurisdictions:
         out.append(f"== {j.jurisdiction.name} ({j.jurisdiction.code}, rules {j.jurisdiction.rules_version})")

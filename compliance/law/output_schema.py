@@ -54,6 +54,16 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                       "properties": {"jurisdiction": {"type": "string"}, "selected": {"type": "boolean"},
                                      "reason": {"type": "string"}}},
         },
+        "blocking": {
+            "type": "array",
+            "description": (
+                "Jurisdictions whose law bars the system (e.g. a prohibited practice classified as present); "
+                "listed first: every duty in the jurisdictions below is secondary to it."),
+            "items": {"type": "object", "required": ["jurisdiction", "tier", "label", "consequence"],
+                      "properties": {"jurisdiction": {"type": "string"}, "tier": {"type": "string"},
+                                     "label": {"type": "string"}, "consequence": {"type": "string"},
+                                     "reasons": _STRINGS}},
+        },
         "deciding_facts": {
             "type": "array",
             "description": (
@@ -80,7 +90,7 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                     "tier": {
                         "type": ["object", "null"],
                         "properties": {"id": {"type": "string"}, "label": {"type": "string"},
-                                       "reasons": _STRINGS, "caveats": _STRINGS},
+                                       "blocking": _STR_OR_NULL, "reasons": _STRINGS, "caveats": _STRINGS},
                     },
                     "classifications": {
                         "type": "array",

@@ -141,6 +141,9 @@ def _base_context(
             "rules_version": info.rules_version,
             "not_legal_advice": NOT_LEGAL_ADVICE,
             "disclaimer": info.disclaimer or "",
+            "blocking": [{"jurisdiction": b.get("jurisdiction", ""), "label": b.get("label", ""),
+                          "consequence": b.get("consequence", ""), "reasons": list(b.get("reasons") or [])}
+                         for b in assessment.get("blocking") or []],
         },
         "control": [
             {"label": "Document", "value": f"{title}" + (f" — {subtitle}" if subtitle else "")},

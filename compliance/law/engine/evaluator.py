@@ -290,7 +290,11 @@ def _tier(ev: _Evaluator, code: str) -> TierResult | None:
                 # the fallback tier is only a conclusion when every other tier is ruled out
                 return TierResult("undetermined", f"Undetermined (otherwise: {tier.label})", (), tuple(caveats))
             # a certain tier is reported; a more severe one that could not be ruled out is a caveat
-            return TierResult(tier.id, tier.label, tuple(outcome.steps), tuple(caveats))
+            steps = tuple(outcome.steps)
+            if tier.blocking:  # say which practice: the tests that made the barring classification hold
+                steps += tuple(s for step in outcome.steps if step.classification
+                               for s in ev.classification(step.classification, {}).steps if s.truth is Truth.true)
+            return TierResult(tier.id, tier.label, steps, tuple(caveats), tier.blocking)
         if outcome.truth is Truth.unknown:
             caveats.append(f"{tier.label}: undetermined ({', '.join(outcome.missing) or 'missing facts'})")
     return TierResult("undetermined", "Undetermined", (), tuple(caveats))

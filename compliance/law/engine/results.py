@@ -154,11 +154,14 @@ class TierResult:
     label: str
     steps: tuple[Step, ...]
     caveats: tuple[str, ...]
+    blocking: str | None = None
+    """What the law forbids when the tier bars the system (see Tier.blocking)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "label": self.label,
+            "blocking": self.blocking,
             "reasons": [_reason(s) for s in self.steps],
             "caveats": list(self.caveats),
         }
@@ -198,6 +201,11 @@ class Assessment:
     def classifications(self) -> list[ClassificationResult]:
         return [c for j in self.jurisdictions for c in j.classifications]
 
+    def blocking(self) -> list[JurisdictionResult]:
+        """The jurisdictions whose law bars the system (a prohibited practice is classified as
+        present): every output leads with them."""
+        return [j for j in self.jurisdictions if j.tier is not None and j.tier.blocking]
+
     def deciding_facts(self, limit: int = DEFAULT_LIMIT) -> list[DecidingFact]:
         """The unstated facts that decide the most undetermined obligations, best first."""
         return deciding_facts(((o.id, o.missing) for o in self.obligations()
@@ -214,6 +222,9 @@ class Assessment:
             "system": {"id": system.id, "name": system.name, "version": system.version},
             "selection": [{"jurisdiction": code, "selected": chosen, "reason": reason}
                           for code, chosen, reason in self.selection],
+            "blocking": [{"jurisdiction": j.jurisdiction.code, "tier": j.tier.id, "label": j.tier.label,
+                          "consequence": j.tier.blocking, "reasons": [_reason(s) for s in j.tier.steps]}
+                         for j in self.blocking() if j.tier is not None],
             "deciding_facts": [q.to_json() for q in self.deciding_facts()],
             "jurisdictions": [j.to_json() for j in self.jurisdictions],
         }

@@ -291,6 +291,9 @@ class Tier(_Strict):
     label: Text
     when: Condition | None = None
     """The first tier whose condition holds is the system's tier; omit for the fallback."""
+    blocking: str | None = None
+    """For a tier that bars the system (a prohibited practice): what the law forbids, with its
+    citation. Every output then leads with it and shows the other duties as secondary."""
 
 
 class Highlight(_Strict):
