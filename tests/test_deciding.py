@@ -79,3 +79,33 @@ def test_a_prohibited_practice_leads_every_output(rulebook) -> None:
     text = render_assessment_text(report)
     assert text.index("BARRED in European Union (eu)") < text.index("== European Union")
     assert assess_selected(_sparse_deployer(), rulebook, dt.date(2026, 12, 7)).to_json()["blocking"] == []
+
+
+def _outside_eu(**system: object) -> Descriptor:
+    return Descriptor.model_validate({
+        "schema_version": 1,
+        "organisation": {"name": "Acme Inc", "country": "US", "roles": ["provider"]},
+        "system": {"id": "acme", "name": "Acme", "markets": ["US-CA"], "is_ai_system": True, **system},
+    })
+
+
+def test_territorial_reach_is_asked_once_and_the_section_waits(rulebook) -> None:
+    """Offered outside the EU, output use in the EU unstated (Art. 2(1)(c)): the EU is evaluated
+    but pending on that one fact, asked first; its duties are neither listed nor made questions."""
+    from compliance.cli.reporting import render_assessment_text
+
+    day = dt.date(2027, 1, 15)
+    report = assess_selected(_outside_eu(), rulebook, day)
+    assert report.pending == (("eu", ("system.output_used_in_eu",)),)
+    eu_ids = {o.id for o in report.obligations() if o.id.startswith("eu.")}
+    assert not any(set(q.decides) & eu_ids or set(q.blocks) & eu_ids for q in report.deciding_facts())
+    text = render_assessment_text(report)
+    assert text.index("First question: does the law of European Union (eu) reach") < text.index("== European Union")
+    assert "waits on system.output_used_in_eu" in text and "Art. 4(1)" not in text
+    assert "Art. 4(1)" in render_assessment_text(report, show_all=True)
+    data = report.to_json()
+    assert next(s for s in data["selection"] if s["jurisdiction"] == "eu")["pending_on"] == ["system.output_used_in_eu"]
+    # answered either way, nothing is pending
+    assert assess_selected(_outside_eu(output_used_in_eu=True), rulebook, day).pending == ()
+    answered_no = assess_selected(_outside_eu(output_used_in_eu=False), rulebook, day)
+    assert answered_no.pending == () and "eu" not in {j.jurisdiction.code for j in answered_no.jurisdictions}

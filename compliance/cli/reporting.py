@@ -120,7 +120,9 @@ def _deciding_lines(assessment: Assessment) -> list[str]:
     questions = assessment.deciding_facts()
     if not questions:
         return []
-    undetermined = sum(1 for o in assessment.obligations() if o.verdict.value == "undetermined")
+    pending = {code for code, _facts in assessment.pending}
+    undetermined = sum(1 for j in assessment.jurisdictions if j.jurisdiction.code not in pending
+                       for o in j.obligations if o.verdict.value == "undetermined")
     width = max(len(q.fact) for q in questions)
     lines = [f"Deciding questions: {undetermined} obligations are undetermined; state these facts first.",
              f"  {'fact':<{width}}  lacking in  decided (with the facts above)"]
@@ -144,6 +146,12 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
     if left_out:
         out.append("Not evaluated: " + "; ".join(left_out) + " — use --jurisdiction to include")
         out.append("")
+    for code, facts in assessment.pending:
+        name = next((j.jurisdiction.name for j in assessment.jurisdictions if j.jurisdiction.code == code), code)
+        reason = next((r for c, _chosen, r in assessment.selection if c == code), "").removesuffix(" (unknown)")
+        out.append(f"First question: does the law of {name} ({code}) reach this system? State "
+                   f"{', '.join(facts)} — {reason}.")
+        out.append("")
     for j in assessment.blocking():
         assert j.tier is not None
         out.append(f"BARRED in {j.jurisdiction.name} ({j.jurisdiction.code}): {j.tier.label}")
@@ -156,6 +164,12 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
     out.extend(_deciding_lines(assessment))
     for j in assessment.jurisdictions:
         out.append(f"== {j.jurisdiction.name} ({j.jurisdiction.code}, rules {j.jurisdiction.rules_version})")
+        pending = assessment.pending_on(j.jurisdiction.code)
+        if pending and not show_all:
+            out.append(f"Whether this law reaches the system waits on {', '.join(pending)}: its tier and its "
+                       f"{len(j.obligations)} obligations are not shown until then (use --all to show them).")
+            out.append("")
+            continue
         if j.tier:
             out.append(f"Risk tier: {j.tier.label}")
             out.extend(f"  note: {c}" for c in j.tier.caveats)

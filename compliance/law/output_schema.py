@@ -52,7 +52,10 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
             "description": "Why each jurisdiction was evaluated or left out (by the descriptor's markets; --jurisdiction overrides).",
             "items": {"type": "object", "required": ["jurisdiction", "selected", "reason"],
                       "properties": {"jurisdiction": {"type": "string"}, "selected": {"type": "boolean"},
-                                     "reason": {"type": "string"}}},
+                                     "reason": {"type": "string"},
+                                     "pending_on": {**_STRINGS, "description": (
+                                         "Selected only because its selection condition is unknown: the facts "
+                                         "that decide whether this law reaches the system at all.")}}},
         },
         "blocking": {
             "type": "array",

@@ -305,6 +305,9 @@ class Selection:
     code: str
     selected: bool
     reason: str
+    pending: tuple[str, ...] = ()
+    """Selected only because a selection condition is unknown: the facts that decide whether
+    the jurisdiction's law reaches the system at all."""
 
 
 def select_jurisdictions(descriptor: Descriptor, book: Rulebook, as_of: dt.date) -> list[Selection]:
@@ -326,7 +329,8 @@ def select_jurisdictions(descriptor: Descriptor, book: Rulebook, as_of: dt.date)
         extra = evaluate(j.also_selected_when, ev.context({})) if j.also_selected_when else None
         if extra is not None and extra.truth is not Truth.false:
             why = "; ".join(s.text for s in extra.steps) or "selection condition"
-            out.append(Selection(code, True, f"{why} ({extra.truth.value})"))
+            pending = extra.missing if extra.truth is Truth.unknown else ()
+            out.append(Selection(code, True, f"{why} ({extra.truth.value})", pending))
         else:
             out.append(Selection(code, False, f"not offered in {', '.join(j.markets)}"))
     return out
@@ -380,7 +384,8 @@ def assess(
             )
         )
     return Assessment(descriptor=descriptor, as_of=as_of, rules_digest=book.digest, jurisdictions=tuple(results),
-                      selection=tuple((s.code, s.selected, s.reason) for s in selection or ()))
+                      selection=tuple((s.code, s.selected, s.reason) for s in selection or ()),
+                      pending=tuple((s.code, s.pending) for s in selection or () if s.pending))
 
 
 __all__ = ["assess", "assess_selected", "select_jurisdictions", "timing"]

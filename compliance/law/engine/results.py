@@ -194,6 +194,12 @@ class Assessment:
     rules_digest: str
     jurisdictions: tuple[JurisdictionResult, ...]
     selection: tuple[tuple[str, bool, str], ...] = ()
+    pending: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Jurisdictions selected only because a selection condition is unknown, with the facts
+    that decide it (e.g. whether the output is used in the EU)."""
+
+    def pending_on(self, code: str) -> tuple[str, ...]:
+        return next((facts for c, facts in self.pending if c == code), ())
 
     def obligations(self) -> list[ObligationResult]:
         return [o for j in self.jurisdictions for o in j.obligations]
@@ -207,9 +213,12 @@ class Assessment:
         return [j for j in self.jurisdictions if j.tier is not None and j.tier.blocking]
 
     def deciding_facts(self, limit: int = DEFAULT_LIMIT) -> list[DecidingFact]:
-        """The unstated facts that decide the most undetermined obligations, best first."""
-        return deciding_facts(((o.id, o.missing) for o in self.obligations()
-                               if o.verdict is Verdict.undetermined), limit)
+        """The unstated facts that decide the most undetermined obligations, best first. The
+        obligations of a jurisdiction whose reach is itself pending are left out: its own
+        question (``pending``) comes first."""
+        pending = {code for code, _facts in self.pending}
+        return deciding_facts(((o.id, o.missing) for j in self.jurisdictions if j.jurisdiction.code not in pending
+                               for o in j.obligations if o.verdict is Verdict.undetermined), limit)
 
     def to_json(self) -> dict[str, Any]:
         system = self.descriptor.system
@@ -220,7 +229,8 @@ class Assessment:
             "as_of": self.as_of.isoformat(),
             "rules_digest": self.rules_digest,
             "system": {"id": system.id, "name": system.name, "version": system.version},
-            "selection": [{"jurisdiction": code, "selected": chosen, "reason": reason}
+            "selection": [{"jurisdiction": code, "selected": chosen, "reason": reason,
+                           **({"pending_on": list(self.pending_on(code))} if self.pending_on(code) else {})}
                           for code, chosen, reason in self.selection],
             "blocking": [{"jurisdiction": j.jurisdiction.code, "tier": j.tier.id, "label": j.tier.label,
                           "consequence": j.tier.blocking, "reasons": [_reason(s) for s in j.tier.steps]}
