@@ -109,3 +109,17 @@ def test_territorial_reach_is_asked_once_and_the_section_waits(rulebook) -> None
     assert assess_selected(_outside_eu(output_used_in_eu=True), rulebook, day).pending == ()
     answered_no = assess_selected(_outside_eu(output_used_in_eu=False), rulebook, day)
     assert answered_no.pending == () and "eu" not in {j.jurisdiction.code for j in answered_no.jurisdictions}
+
+
+def test_undetermined_duties_waiting_on_the_same_facts_share_one_line(rulebook) -> None:
+    from compliance.cli.reporting import render_assessment_text
+
+    report = assess_selected(_sparse_deployer(), rulebook, dt.date(2027, 12, 2))
+    by_facts: dict[tuple[str, ...], int] = {}
+    for o in report.obligations():
+        if o.verdict.value == "undetermined":
+            by_facts[tuple(o.missing)] = by_facts.get(tuple(o.missing), 0) + 1
+    assert max(by_facts.values()) >= 4
+    short, full = render_assessment_text(report), render_assessment_text(report, show_all=True)
+    assert "obligations wait on the same facts" in short and "obligations wait on the same facts" not in full
+    assert len(short.splitlines()) < len(full.splitlines())

@@ -114,6 +114,31 @@ def _line(o: ObligationResult, ids: bool, prefix: dict[str, str]) -> str:
     return text
 
 
+#: Undetermined obligations that lack exactly the same facts are shown as one line from this many.
+_COLLAPSE_FROM = 4
+
+
+def _undetermined_lines(items: list[ObligationResult], ids: bool, prefix: dict[str, str]) -> list[str]:
+    """Undetermined obligations, those that wait on the same facts collapsed into one line (a
+    plain deployer's provider duties all wait on the same value-chain questions)."""
+    groups: dict[tuple[str, ...], list[ObligationResult]] = {}
+    for o in items:
+        groups.setdefault(tuple(o.missing), []).append(o)
+    lines: list[str] = []
+    for o in items:
+        group = groups.get(tuple(o.missing))
+        if group is None:
+            continue  # already shown with its group
+        if len(group) < _COLLAPSE_FROM:
+            lines.append(_line(o, ids, prefix))
+            continue
+        del groups[tuple(o.missing)]
+        cites = ", ".join(prefix.get(g.rule.citation.instrument, "") + g.rule.citation.pinpoint for g in group)
+        lines.append(f"  {len(group)} obligations wait on the same facts: {cites}")
+        lines.append(f"  {'':<24} missing: {', '.join(o.missing)}   (--all lists them one by one)")
+    return lines
+
+
 def _deciding_lines(assessment: Assessment) -> list[str]:
     """The deciding questions: the facts the undetermined obligations lack most, and how many
     obligations each decides together with the ones listed above it."""
@@ -201,7 +226,10 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
                 if not mine:
                     continue
                 out.append(f" as {role}:")
-                out.extend(_line(o, ids, prefix) for o in mine)
+                if key == "undetermined" and not show_all:
+                    out.extend(_undetermined_lines(mine, ids, prefix))
+                else:
+                    out.extend(_line(o, ids, prefix) for o in mine)
             out.append("")
     out.append("Explain a line: compliance explain FILE ID   (show ids with --ids; part of an id is enough, e.g. art_26_7)")
     return printable("\n".join(out) + "\n")
