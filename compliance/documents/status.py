@@ -70,6 +70,17 @@ def _init(rules_root: str) -> None:
     _RULES_ROOT = Path(rules_root)
 
 
+_CLOCKS: dict[str, Any] = {}
+
+
+def _clocks(rules_root: Path, load: Any) -> Any:
+    """The clocks, loaded once per process (every descriptor with a register needs them)."""
+    key = str(rules_root)
+    if key not in _CLOCKS:
+        _CLOCKS[key] = load(rules_root)
+    return _CLOCKS[key]
+
+
 def _row(args: tuple[str, str]) -> Row:
     from compliance.descriptor.validation import load_descriptor_file
     from compliance.law.engine.evaluator import assess_selected
@@ -133,7 +144,7 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
         return None, f"register fails verification (line {where})"
     instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
     try:
-        result = check(descriptor, load(register_path), assessment, load_clocks(rules_root), instant,
+        result = check(descriptor, load(register_path), assessment, _clocks(rules_root, load_clocks), instant,
                        descriptor.incidents.path)
     except ComplianceError as exc:
         return None, exc.message
@@ -150,10 +161,16 @@ def collect(root: Path, rules_root: Path, as_of: dt.date, jobs: int | None = Non
     if workers <= 1:
         return [_row(t) for t in tasks]
     # loaded (and the engine imported) before the workers start: forked workers inherit both
+    import gc
+
     import compliance.descriptor.validation
     import compliance.law.engine.evaluator  # noqa: F401
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(str(rules_root),)) as pool:
-        return list(pool.map(_row, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
+    gc.freeze()  # what the workers inherit is never collected there: no copy-on-write of every page
+    try:
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(str(rules_root),)) as pool:
+            return list(pool.map(_row, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
+    finally:
+        gc.unfreeze()
 
 
 def to_json(rows: list[Row], as_of: dt.date) -> dict[str, Any]:
