@@ -1,51 +1,55 @@
 #!/usr/bin/env python3
-"""Wall time of `compliance obligations` per example as a fresh process (issue 3 target: <= 0.5 s
-per call on the 2-core reference machine), plus the in-process split between loading the rule
-data and evaluating it. Not a test: prints a table.
+"""`compliance obligations` per example against `compliance validate` of the same file, whole
+processes, interleaved run by run.
 
-    python benchmarks/bench_obligations.py [--runs 5]
+validate reads, schema-checks and runs the named checks over the descriptor, loading the rule
+data; obligations also evaluates every rule and prints the result. The ratio is what evaluating
+and reporting cost on top of loading. Target (issue 14): obligations <= 1.25x validate CPU for
+every example. Not a test: prints a table.
+
+    python benchmarks/bench_obligations.py [--runs 5] [--as-of 2026-11-25] [--examples DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import COMPLIANCE, ROOT, Bench, Command, Row, table
+
+TARGET = 1.25
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--as-of", default="2026-11-25")
+    parser.add_argument("--examples", type=Path, default=ROOT / "examples")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from compliance.law.engine import assess
-    from compliance.law.rulebook import load_rulebook
-    from compliance.descriptor.validation import load_descriptor_file
-
-    start = time.perf_counter()
-    book = load_rulebook(ROOT / "jurisdictions")
-    load_s = time.perf_counter() - start
-    print(f"rule data: {len(book.rules)} rules loaded in {load_s * 1000:.0f} ms (in process)")
-    print(f"{'example':<42} {'process (median)':>16} {'evaluate':>9}")
-    for example in sorted((ROOT / "examples").glob("*.yaml")):
-        cmd = [sys.executable, "-m", "compliance", "obligations", str(example), "--as-of", "2026-11-25"]
-        times = []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=True)
-            times.append(time.perf_counter() - t0)
-        descriptor = load_descriptor_file(example).descriptor
-        t0 = time.perf_counter()
-        assess(descriptor, book, dt.date(2026, 11, 25))
-        evaluate_s = time.perf_counter() - t0
-        print(f"{example.name:<42} {statistics.median(times):>15.3f}s {evaluate_s * 1000:>7.0f}ms")
-    print("target: <= 0.5 s per call")
+    examples = sorted(args.examples.glob("*.yaml"))
+    if not examples:
+        sys.exit(f"no *.yaml in {args.examples}")
+    title = (f"compliance obligations vs compliance validate of the same file, {len(examples)} "
+             f"examples, --as-of {args.as_of}")
+    with Bench(title, args.runs) as bench:
+        commands = []
+        for example in examples:
+            commands += [
+                Command(f"validate {example.stem}",
+                        [*COMPLIANCE, "validate", "-q", "--as-of", args.as_of, str(example)]),
+                Command(f"obligations {example.stem}",
+                        [*COMPLIANCE, "obligations", "--as-of", args.as_of, str(example)])]
+        samples = bench.measure(commands)  # one group: every command in every round
+        rows: list[Row] = []
+        for validate, obligations in zip(samples[::2], samples[1::2], strict=True):
+            rows += [Row(validate, validate), Row(obligations, validate, TARGET)]
+        print(table(rows, "compliance validate of the same file (the row above)"))
+        missed = [row.samples.name for row in rows
+                  if row.target and row.anchor
+                  and row.samples.cpu_median > TARGET * row.anchor.cpu_median]
+        print(f"  target obligations <= {TARGET}x validate CPU: "
+              + ("holds for every example" if not missed else f"MISSED for {', '.join(missed)}"))
 
 
 if __name__ == "__main__":

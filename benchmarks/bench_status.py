@@ -1,54 +1,70 @@
 #!/usr/bin/env python3
-"""`compliance status` over a folder of N descriptors (copies of the six examples with their
-evidence), as a fresh process (issue 8 target: 1,000 descriptors <= 5 s on the 2-core machine).
-Not a test: prints the figures.
+"""`compliance status` over a folder of N descriptors against `compliance validate` of the same
+N files in one process, whole processes, interleaved run by run.
 
-    python benchmarks/bench_status.py [--count 1000] [--runs 3]
+The fleet: N copies (default 1,000) of the examples, each with a unique system id, in folders of
+50 with a copy of examples/evidence beside them (so evidence paths resolve as in the examples).
+status is measured with ``--jobs 1`` and with its default (worker processes when there are many
+descriptors; their CPU is included, as they are reaped by status). validate reads, schema-checks
+and runs the named checks over every file; status also evaluates every rule for every system.
+Target (issue 14): status <= 2x the CPU of validate over the same files. Not a test: prints a
+table.
+
+    python benchmarks/bench_status.py [--count 1000] [--runs 5] [--as-of 2026-11-25] [--format json]
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import COMPLIANCE, ROOT, Bench, Command, Row, table
+
+TARGET = 2.0
+
+
+def fleet(folder: Path, count: int) -> list[Path]:
+    """``count`` descriptors below ``folder``: copies of the examples with unique system ids."""
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    files = []
+    for index in range(count):
+        source = examples[index % len(examples)]
+        team = folder / f"team-{index // 50:02d}"
+        if not team.exists():
+            team.mkdir(parents=True)
+            shutil.copytree(ROOT / "examples" / "evidence", team / "evidence")
+        text = source.read_text("utf-8")
+        unique = text.replace("\n  id: ", f"\n  id: s{index:04d}-", 1)  # the system's id
+        assert unique != text, source
+        path = team / f"system-{index:04d}.yaml"
+        path.write_text(unique, "utf-8")
+        files.append(path)
+    return files
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--as-of", default="2026-11-25")
+    parser.add_argument("--format", default="json", choices=["json", "table"],
+                        help="--format of status")
     args = parser.parse_args()
-    examples = sorted((ROOT / "examples").glob("*.yaml"))
-    with tempfile.TemporaryDirectory() as tmp:
-        fleet = Path(tmp) / "fleet"
-        for index in range(args.count):
-            source = examples[index % len(examples)]
-            folder = fleet / f"team-{index // 50:02d}"
-            folder.mkdir(parents=True, exist_ok=True)
-            if not (folder / "evidence").exists():
-                shutil.copytree(ROOT / "examples" / "evidence", folder / "evidence")
-            text = source.read_text("utf-8").replace("\n  id: ", f"\n  id: s{index:04d}-", 1)
-            (folder / f"system-{index:04d}.yaml").write_text(text, "utf-8")
-        cmd = [sys.executable, "-m", "compliance", "status", str(fleet), "--as-of", "2026-11-25", "--format", "json"]
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            times.append(time.perf_counter() - start)
-            if proc.returncode != 0:
-                sys.exit(proc.stderr[-2000:])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"status over {args.count} descriptors: median {statistics.median(times):.2f} s "
-          f"(runs: {', '.join(f'{t:.2f}' for t in times)}), peak RSS of a process {peak:.0f} MB")
-    print("target: <= 5 s for 1,000 descriptors")
+    title = (f"compliance status over {args.count} descriptors vs compliance validate of the same "
+             f"files in one process, --as-of {args.as_of}")
+    with Bench(title, args.runs) as bench:
+        root = bench.work / "fleet"
+        files = fleet(root, args.count)
+        status = [*COMPLIANCE, "status", str(root), "--as-of", args.as_of, "--format", args.format]
+        validate, serial, default = bench.measure([
+            Command(f"validate, {args.count} files",
+                    [*COMPLIANCE, "validate", "-q", "--as-of", args.as_of, *map(str, files)]),
+            Command("status --jobs 1", [*status, "--jobs", "1"]),
+            Command("status (default --jobs)", status)])
+        print(table([Row(validate, validate), Row(serial, validate, TARGET),
+                     Row(default, validate, TARGET)],
+                    f"compliance validate -q of the same {args.count} files"))
 
 
 if __name__ == "__main__":
