@@ -8,7 +8,9 @@ descriptor's folder). This module is the CLI edge: it is the only place that rea
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,10 +24,14 @@ from compliance.cli.incident_common import (
     descriptor_and_register,
     dump_json,
     load_clockbook,
+    loaded_register,
     parse_instant,
 )
 from compliance.errors import ExitCode, InputError, UsageError
 from compliance.io.textsafe import echo
+
+if TYPE_CHECKING:
+    from compliance.incidents.check import IncidentResult, Summary
 
 # --------------------------------------------------------------------------- group
 
@@ -85,7 +91,7 @@ def show_command(file: Path, incident_id: str, as_of: str | None, fmt: str, rule
         raise UsageError(f"no incident {incident_id!r} in {shown}",
                          f"known: {', '.join(sorted(register.incidents)) or 'none'}")
     result = check(descriptor, register, assessment_at(descriptor, rules_dir, instant.astimezone(UTC).date()),
-                   load_clockbook(rules_dir), instant, shown)
+                   load_clockbook(rules_dir), instant, shown, only={incident_id})
     found = [i for i in result.incidents if i.state.record.id == incident_id]
     if not found:
         raise UsageError(f"incident {incident_id!r} was recorded after {instant.isoformat()}")
@@ -97,7 +103,7 @@ def show_command(file: Path, incident_id: str, as_of: str | None, fmt: str, rule
         return
     record = item.state.record
     echo(f"{record.id}: {record.title}")
-    for key, value in record.model_dump(mode="json", exclude_none=True).items():
+    for key, value in record.to_json().items():
         if key not in ("id", "title"):
             echo(f"  {key}: {value}")
     echo("History:")
@@ -126,20 +132,47 @@ def check_command(file: Path, as_of: str | None, fmt: str, show_all: bool, stric
 
     Exit 0 when no report is overdue, 1 when one is (or the register fails verification).
     """
-    from compliance.incidents.check import check, render_text
-    from compliance.incidents.register import load
+    from compliance.incidents.check import Summary, check_lazily, json_chunks, text_chunks
+    from compliance.io.textsafe import json_safe
 
     descriptor, path, shown = descriptor_and_register(file)
     instant = parse_instant(as_of)
-    register = load(path)
-    result = check(descriptor, register, assessment_at(descriptor, rules_dir, instant.astimezone(UTC).date()),
-                   load_clockbook(rules_dir), instant, shown)
-    if fmt == "json":
-        click.echo(dump_json(result.to_json()), nl=False)
-    else:
-        echo(render_text(result, show_all), nl=False)
-    failed = bool(result.overdue) or (strict and bool(result.attention))
+    with loaded_register(path) as register:
+        result, incidents = check_lazily(descriptor, register, assessment_at(descriptor, rules_dir,
+                                         instant.astimezone(UTC).date()), load_clockbook(rules_dir), instant, shown)
+        summary = Summary()
+        counted = _counted(incidents, summary)
+        # written as it is rendered, in pieces of a few hundred incidents: a large register is
+        # never held as one text (the summary of the JSON comes first, so its incidents are kept
+        # as text until the end)
+        if fmt == "json":
+            for chunk in _batched(json_chunks(result, counted)):
+                click.echo(json_safe(chunk), nl=False)
+            click.echo("")
+        else:
+            for chunk in _batched(text_chunks(result, counted, show_all)):
+                echo(chunk, nl=False)
+    failed = bool(summary.overdue) or (strict and bool(summary.attention))
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+def _counted(incidents: Iterator[IncidentResult], summary: Summary) -> Iterator[IncidentResult]:
+    for i in incidents:
+        summary.add(i)
+        yield i
+
+
+def _batched(chunks: Iterator[str], size: int = 256 * 1024) -> Iterator[str]:
+    batch: list[str] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield "".join(batch)
+            batch, held = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def _register_to_verify(file: Path) -> tuple[Path, str, list[str]]:

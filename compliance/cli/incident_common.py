@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from compliance.errors import UsageError
 from compliance.io.textsafe import json_safe
+
+if TYPE_CHECKING:
+    from compliance.incidents.register import Register
 
 UTC = dt.UTC
 
@@ -79,6 +84,28 @@ def descriptor_and_register(file: Path) -> tuple[Any, Path, str]:
                          "add to the descriptor:  incidents: {path: incidents.jsonl}")
     relative = descriptor.incidents.path
     return descriptor, file.parent / relative, relative
+
+
+@contextmanager
+def loaded_register(path: Path) -> Iterator[Register]:
+    """The register at ``path``, which must verify (``compliance.incidents.register.load``), for a
+    command that evaluates all of it. Meanwhile its objects are out of the garbage collector's
+    sight (``gc.freeze``, undone at the end; not done when the process froze objects of its
+    own), so that the collections evaluating and rendering trigger do not walk them again and
+    again."""
+    import gc
+
+    from compliance.incidents.register import load
+
+    register = load(path)
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
+    try:
+        yield register
+    finally:
+        if freezing:
+            gc.unfreeze()
 
 
 def load_clockbook(rules_dir: Path | None) -> Any:

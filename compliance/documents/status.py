@@ -125,7 +125,7 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
     from compliance.errors import ComplianceError
     from compliance.incidents.check import check
     from compliance.incidents.clockbook import load_clocks
-    from compliance.incidents.register import load, verify
+    from compliance.incidents.register import verify_and_load
     from compliance.io.fsutil import file_kind
 
     register_path = path.parent / descriptor.incidents.path
@@ -136,7 +136,7 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
     if kind is not None:
         return None, f"register is {kind}, not a regular file: not read"
     try:
-        verification = verify(register_path)
+        verification, register = verify_and_load(register_path)  # one read for both
     except ComplianceError as exc:  # too large, unreadable, swapped for a FIFO since the check
         return None, exc.message
     if not verification.ok:
@@ -144,7 +144,7 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
         return None, f"register fails verification (line {where})"
     instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
     try:
-        result = check(descriptor, load(register_path), assessment, _clocks(rules_root, load_clocks), instant,
+        result = check(descriptor, register, assessment, _clocks(rules_root, load_clocks), instant,
                        descriptor.incidents.path)
     except ComplianceError as exc:
         return None, exc.message

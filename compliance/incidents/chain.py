@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +17,9 @@ GENESIS = "0" * 64
 FORMAT_KEYS = frozenset({"seq", "prev", "recorded_at", "entry", "hash"})
 
 #: The largest register read (docs/incident-register.md, "Limits"): far beyond any real register
-#: (an entry is about 0.5 KiB, so this is over 100,000 entries), and small enough that verifying
-#: a hostile file stays within a few hundred MB (the entries are held in memory as objects).
+#: (an entry is about 0.4 KiB, so this is over 150,000 entries), and small enough that verifying
+#: a hostile file stays within a few hundred MB (the bytes are read whole, and the entries held
+#: as compact objects, :mod:`compliance.incidents.state`: 100,000 entries take about 120 MB).
 MAX_BYTES = 64 * 1024 * 1024
 #: The longest line read as an entry; longer lines are reported, not parsed.
 MAX_LINE_BYTES = 1024 * 1024
@@ -114,67 +116,109 @@ def _crlf(data: bytes, number: int) -> Problem:
                    "converted or re-saved by another tool (e.g. git's core.autocrlf, an editor)", "crlf", _CRLF_HINT)
 
 
+#: the scanner of ``json.loads``'s own decoder (``JSONDecoder()``): one JSON value from an index
+_decoder: Any = json.JSONDecoder()
+_scan_value: Callable[[str, int], tuple[Any, int]] = _decoder.scan_once
+
+
+def _parse(text: str) -> Any:
+    """``json.loads(text)``, skipping its wrapper for the usual line, a JSON object from the
+    first character to the last: then the scanner's answer is the one ``json.loads`` gives.
+    Anything else (an error, surrounding whitespace, extra data) goes to ``json.loads``, which
+    answers or raises exactly as before."""
+    if text[:1] == "{":
+        try:
+            value, end = _scan_value(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            pass
+        else:
+            if end == len(text):
+                return value
+    return json.loads(text)
+
+
 def scan_chain(data: bytes) -> Chain:
-    """Check the chain in ``data`` (pure). Stops at the first bad line.
+    """Check the chain in ``data`` (pure) and collect the raw entries of the good prefix. Stops at
+    the first bad line. :func:`compliance.incidents.register.verify_bytes` reads the same lines
+    through :class:`ChainReader` without collecting them."""
+    reader = ChainReader(data)
+    chain = Chain([obj for _number, obj in reader])
+    chain.problem = reader.problem
+    return chain
+
+
+class ChainReader:
+    """The verified entries of register bytes, one at a time: iterating yields ``(line number,
+    raw entry)`` for each line whose sequence number, link and hash check out, and stops at the
+    end of the data or at the first bad line, which :attr:`problem` then names. One pass: the
+    caller validates and keeps each entry as it comes, and no list of raw entries is built.
 
     Lines are looked at one at a time (never split up front), and a line longer than
     :data:`MAX_LINE_BYTES` is reported without being parsed, so memory stays bounded by the size
     of the data plus one line whatever the bytes are."""
-    chain = Chain()
-    if not data:
-        return chain
-    chain.problem = _bom(data)
-    if chain.problem is not None:
-        return chain
-    prev = GENESIS
-    start, number, size = 0, 0, len(data)
-    while start < size:
-        number += 1
-        end = data.find(b"\n", start)
-        if end < 0:
-            chain.problem = Problem(number, f"torn write: the last line is incomplete ({size - start} bytes, "
-                                    "no line end); it is not part of the chain and was left in place", "torn")
-            return chain
-        if end - start > MAX_LINE_BYTES:
-            chain.problem = Problem(number, f"the line is {end - start:,} bytes, longer than any register entry "
-                                    f"(limit {MAX_LINE_BYTES:,}); it was not parsed", "format")
-            return chain
-        raw = data[start:end]
-        start = end + 1
-        if raw.endswith(b"}\r"):
-            chain.problem = _crlf(data, number)
-            return chain
-        try:
-            obj = json.loads(raw.decode("ascii"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            chain.problem = Problem(number, f"not a JSON entry ({type(exc).__name__}: {str(exc)[:80]})", "syntax")
-            return chain
-        if not isinstance(obj, dict) or set(obj) != FORMAT_KEYS:
-            chain.problem = Problem(number, "not a register entry (expected members "
-                                    f"{', '.join(sorted(FORMAT_KEYS))})", "format")
-            return chain
-        stored = obj["hash"]
-        member = b',"hash":"' + stored.encode("ascii", "replace") + b'"' if isinstance(stored, str) else b""
-        at = raw.rfind(b',"hash":"')
-        if not member or at < 0 or raw[at:at + len(member)] != member or raw[:1] != b"{":
-            chain.problem = Problem(number, "the line is not in the register's canonical form (it was edited "
-                                    "by hand or by another tool)", "format")
-            return chain
-        if obj["seq"] != number or type(obj["seq"]) is not int:
-            chain.problem = Problem(number, f"sequence number {repr(obj['seq'])[:40]} where {number} was expected "
-                                    "(an entry was removed, inserted or moved)", "sequence")
-            return chain
-        if obj["prev"] != prev:
-            chain.problem = Problem(number, "does not link to the previous entry (prev hash differs): "
-                                    "an earlier entry was changed, removed or reordered", "chain")
-            return chain
-        # the hash covers the stored bytes without the hash member: for a genuine line these are
-        # exactly the canonical JSON of the entry without "hash"; any other byte change shows
-        if hashlib.sha256(raw[:at] + raw[at + len(member):]).hexdigest() != stored:
-            chain.problem = Problem(number, "content does not match its hash: the entry was edited", "hash")
-            return chain
-        chain.entries.append(obj)
-        prev = stored
-    return chain
 
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.problem: Problem | None = None
+        """The first bad line, once iteration has stopped (None: every line verified)."""
 
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        data = self.data
+        if not data:
+            return
+        self.problem = _bom(data)
+        if self.problem is not None:
+            return
+        limit = MAX_LINE_BYTES
+        sha256, find, keys = hashlib.sha256, data.find, FORMAT_KEYS
+        prev = GENESIS
+        start, number, size = 0, 0, len(data)
+        while start < size:
+            number += 1
+            end = find(b"\n", start)
+            if end < 0:
+                self.problem = Problem(number, f"torn write: the last line is incomplete ({size - start} bytes, "
+                                       "no line end); it is not part of the chain and was left in place", "torn")
+                return
+            if end - start > limit:
+                self.problem = Problem(number, f"the line is {end - start:,} bytes, longer than any register "
+                                       f"entry (limit {limit:,}); it was not parsed", "format")
+                return
+            raw = data[start:end]
+            start = end + 1
+            if raw.endswith(b"}\r"):
+                self.problem = _crlf(data, number)
+                return
+            try:
+                obj = _parse(raw.decode("ascii"))
+            except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+                self.problem = Problem(number, f"not a JSON entry ({type(exc).__name__}: {str(exc)[:80]})", "syntax")
+                return
+            if type(obj) is not dict or obj.keys() != keys:
+                if not isinstance(obj, dict) or set(obj) != keys:
+                    self.problem = Problem(number, "not a register entry (expected members "
+                                           f"{', '.join(sorted(keys))})", "format")
+                    return
+            stored = obj["hash"]
+            at = raw.rfind(b',"hash":"')
+            member = b',"hash":"' + stored.encode("ascii", "replace") + b'"' if isinstance(stored, str) else b""
+            if not member or at < 0 or not raw.startswith(member, at) or raw[:1] != b"{":
+                self.problem = Problem(number, "the line is not in the register's canonical form (it was edited "
+                                       "by hand or by another tool)", "format")
+                return
+            seq = obj["seq"]
+            if seq != number or type(seq) is not int:
+                self.problem = Problem(number, f"sequence number {repr(seq)[:40]} where {number} was expected "
+                                       "(an entry was removed, inserted or moved)", "sequence")
+                return
+            if obj["prev"] != prev:
+                self.problem = Problem(number, "does not link to the previous entry (prev hash differs): "
+                                       "an earlier entry was changed, removed or reordered", "chain")
+                return
+            # the hash covers the stored bytes without the hash member: for a genuine line these are
+            # exactly the canonical JSON of the entry without "hash"; any other byte change shows
+            if sha256(raw[:at] + raw[at + len(member):]).hexdigest() != stored:
+                self.problem = Problem(number, "content does not match its hash: the entry was edited", "hash")
+                return
+            yield number, obj
+            prev = stored

@@ -10,21 +10,31 @@ incident. Pure: the caller passes the assessment, the register and the instant.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+import json
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compliance.incidents.clockbook import Clockbook
-from compliance.incidents.clocks import (
-    ClockResult,
-    ConditionCache,
-    Due,
-    StepResult,
-    describe_duration,
-    evaluate_clock,
+from compliance.incidents.clocks import ClockResult, ConditionCache, evaluate_clock
+from compliance.incidents.register import Register, _apply
+from compliance.incidents.render import (  # re-exported: what callers render results with
+    IncidentResult as IncidentResult,
 )
-from compliance.incidents.model import Entry, IncidentRecord
-from compliance.incidents.register import IncidentState, Register, _apply
+from compliance.incidents.render import (
+    _incident_json as _incident_json,
+)
+from compliance.incidents.render import (
+    clock_info as clock_info,
+)
+from compliance.incidents.render import (
+    clock_json as clock_json,
+)
+from compliance.incidents.render import (
+    clock_lines as clock_lines,
+)
+from compliance.incidents.render import incident_text, json_text
+from compliance.incidents.state import IncidentState, Record
 from compliance.law.engine.conditions import Outcome, Truth
 from compliance.law.engine.conditions import Step as TruthStep
 from compliance.law.facts import fact_view
@@ -34,16 +44,23 @@ FORMAT_VERSION = 1
 UTC = dt.UTC
 
 
-def states_as_of(entries: list[Entry], as_of: dt.datetime) -> dict[str, IncidentState]:
-    """The incidents as the register stood at ``as_of`` (entries recorded later are left out)."""
+def states_as_of(register: Register, as_of: dt.datetime) -> dict[str, IncidentState]:
+    """The incidents as the register stood at ``as_of``: the entries recorded later are left out
+    (and so is an entry that no longer applies without them, as when the register is folded
+    with only the earlier entries). An incident's state depends only on its own entries, so an
+    incident none of whose entries is later is the one already folded."""
     incidents: dict[str, IncidentState] = {}
-    for number, entry in enumerate(entries, 1):
-        if entry.recorded_at <= as_of:
-            _apply(incidents, entry, number)
+    for incident_id, state in register.incidents.items():
+        if all(e.recorded_at <= as_of for e in state.entries):
+            incidents[incident_id] = state
+        elif state.entries[0].recorded_at <= as_of:
+            for entry in state.entries:
+                if entry.recorded_at <= as_of:
+                    _apply(incidents, entry, entry.seq)
     return incidents
 
 
-def _duty(clock_jurisdiction: str, duty: str | None, assessment: Any, record: IncidentRecord,
+def _duty(clock_jurisdiction: str, duty: str | None, assessment: Any, record: Record,
           by_rule: Mapping[str, list[Any]]) -> tuple[Truth, tuple[str, ...], tuple[str, ...]]:
     assessed = {j.jurisdiction.code for j in assessment.jurisdictions}
     if clock_jurisdiction not in assessed:
@@ -83,14 +100,27 @@ def _duty(clock_jurisdiction: str, duty: str | None, assessment: Any, record: In
     return Truth.false, (f"{results[0].rule.citation.pinpoint} does not apply: {reason}",), ()
 
 
-@dataclass(frozen=True)
-class IncidentResult:
-    state: IncidentState
-    clocks: tuple[ClockResult, ...]
+@dataclass
+class Summary:
+    """What ``incident check`` sums up over the incidents, gathered one incident at a time."""
 
-    @property
-    def overdue(self) -> bool:
-        return any(c.overdue for c in self.clocks)
+    incidents: int = 0
+    overdue: list[tuple[str, str, str]] = field(default_factory=list)
+    """(incident, clock, step) of every overdue report."""
+    attention: list[tuple[str, str]] = field(default_factory=list)
+    """(incident, clock) of every clock that needs attention."""
+
+    def add(self, i: IncidentResult) -> None:
+        self.incidents += 1
+        self.overdue.extend(i.overdue_steps())
+        self.attention.extend(i.attention())
+
+    @classmethod
+    def of(cls, incidents: Iterable[IncidentResult]) -> Summary:
+        summary = cls()
+        for i in incidents:
+            summary.add(i)
+        return summary
 
 
 @dataclass(frozen=True)
@@ -107,15 +137,18 @@ class CheckResult:
 
     @property
     def overdue(self) -> list[tuple[str, str, str]]:
-        return [(i.state.record.id, c.clock_id, s.step.id)
-                for i in self.incidents for c in i.clocks if c.applies is Truth.true
-                for s in c.steps if any(d.status == "overdue" for d in s.occurrences)]
+        return Summary.of(self.incidents).overdue
 
     @property
     def attention(self) -> list[tuple[str, str]]:
-        return [(i.state.record.id, c.clock_id) for i in self.incidents for c in i.clocks if c.attention]
+        return Summary.of(self.incidents).attention
 
     def to_json(self) -> dict[str, Any]:
+        return {**self.json_head(Summary.of(self.incidents)),
+                "incidents": [_incident_json(i, self.as_of, full=False) for i in self.incidents]}
+
+    def json_head(self, summary: Summary) -> dict[str, Any]:
+        """:meth:`to_json` up to its last member, ``incidents``."""
         return {
             "format_version": FORMAT_VERSION,
             "tool": {"name": "compliance", "version": __version__},
@@ -125,20 +158,47 @@ class CheckResult:
             "rules_digest": self.rules_digest,
             "clocks_digest": self.clocks_digest,
             "summary": {
-                "incidents": len(self.incidents),
-                "overdue": [{"incident": i, "clock": c, "step": s} for i, c, s in self.overdue],
-                "attention": [{"incident": i, "clock": c} for i, c in self.attention],
+                "incidents": summary.incidents,
+                "overdue": [{"incident": i, "clock": c, "step": s} for i, c, s in summary.overdue],
+                "attention": [{"incident": i, "clock": c} for i, c in summary.attention],
             },
             "clocks": {cid: clock_info(clock) for cid, clock in self.clocks},
-            "incidents": [_incident_json(i, self.as_of, full=False) for i in self.incidents],
         }
 
 
 def check(descriptor: Any, register: Register, assessment: Any, clockbook: Clockbook,
-          as_of: dt.datetime, register_path: str) -> CheckResult:
-    """Evaluate every clock for every incident recorded at or before ``as_of``."""
+          as_of: dt.datetime, register_path: str, only: Collection[str] | None = None) -> CheckResult:
+    """Evaluate every clock for every incident recorded at or before ``as_of`` (or for the
+    incidents ``only`` names)."""
+    result, incidents = check_lazily(descriptor, register, assessment, clockbook, as_of, register_path, only)
+    return replace(result, incidents=tuple(incidents))
+
+
+def check_lazily(descriptor: Any, register: Register, assessment: Any, clockbook: Clockbook,
+                 as_of: dt.datetime, register_path: str,
+                 only: Collection[str] | None = None) -> tuple[CheckResult, Iterator[IncidentResult]]:
+    """:func:`check` one incident at a time: the result without its incidents, and the incidents
+    in order, each evaluated when the iterator reaches it (a large register is rendered without
+    holding every result)."""
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
+    if all(e.recorded_at <= as_of for e in register.entries):
+        states = register.incidents
+    else:
+        states = states_as_of(register, as_of)
+    if only is not None:
+        states = {k: v for k, v in states.items() if k in only}
+    clocks = tuple((cid, clockbook.clocks[cid].clock) for cid in sorted(clockbook.clocks))
+    result = CheckResult(as_of, register_path, register.count, register.head, assessment.rules_digest,
+                         clockbook.digest, (), clocks)
+    order = sorted(states, key=lambda k: (states[k].record.aware_at.astimezone(UTC), k))
+    return result, _evaluate(descriptor, [states[k] for k in order], assessment, clockbook, as_of)
+
+
+def _evaluate(descriptor: Any, states: list[IncidentState], assessment: Any, clockbook: Clockbook,
+              as_of: dt.datetime) -> Iterator[IncidentResult]:
+    """The results of ``states``, in order, each computed when asked for (what every incident
+    shares is prepared now)."""
     facts = fact_view(descriptor)
     classifications = {(c.id, c.subject): c for c in assessment.classifications()}
     by_rule: dict[str, list[Any]] = {}
@@ -154,230 +214,89 @@ def check(descriptor: Any, register: Register, assessment: Any, clockbook: Clock
             return Outcome(Truth.unknown, (TruthStep(f"{rule_id} was not assessed", Truth.unknown),))
         return Outcome(found.truth, tuple(found.steps))
 
-    if all(e.recorded_at <= as_of for e in register.entries):
-        states = register.incidents
-    else:
-        states = states_as_of(register.entries, as_of)
     cache = ConditionCache()
-    results = []
-    for incident_id in sorted(states, key=lambda k: (states[k].record.aware_at.astimezone(UTC), k)):
-        state = states[incident_id]
-        record = state.record
-        clock_results = []
-        incident_facts = record.model_dump(mode="json", exclude_none=True)
-        for clock_id in sorted(clockbook.clocks):
-            loaded = clockbook.clocks[clock_id]
-            duty = _duty(loaded.jurisdiction, loaded.clock.duty, assessment, record, by_rule)
-            clock_results.append(evaluate_clock(clock_id, loaded.clock, record, state.reports, facts,
-                                                classify, duty, as_of, incident_facts, cache))
-        results.append(IncidentResult(state, tuple(clock_results)))
-    head = register.head
-    count = register.count
-    clocks = tuple((cid, clockbook.clocks[cid].clock) for cid in sorted(clockbook.clocks))
-    return CheckResult(as_of, register_path, count, head, assessment.rules_digest, clockbook.digest,
-                       tuple(results), clocks)
+    clocks = [(cid, clockbook.clocks[cid]) for cid in sorted(clockbook.clocks)]
+    # a clock's duty depends on the incident only through the models it names and the day the
+    # organisation became aware: decided once per such pair, and so is the result of a clock
+    # whose duty does not apply (the incident's facts cannot change it)
+    duties: dict[tuple[str, tuple[str, ...] | None, dt.date],
+                 tuple[tuple[Truth, tuple[str, ...], tuple[str, ...]], ClockResult | None]] = {}
+
+    def results() -> Iterator[IncidentResult]:
+        for state in states:
+            record = state.record
+            models = tuple(record.models) if record.models is not None else None
+            aware_day = record.aware_at.date()
+            incident_facts: dict[str, Any] | None = None
+            clock_results = []
+            for clock_id, loaded in clocks:
+                key = (clock_id, models, aware_day)
+                known = duties.get(key)
+                if known is None:
+                    duty = _duty(loaded.jurisdiction, loaded.clock.duty, assessment, record, by_rule)
+                    fixed = None
+                    if duty[0] is Truth.false:
+                        fixed = ClockResult(clock_id, loaded.clock, Truth.false, duty[1], (), loaded.clock.recipient,
+                                            None)
+                    known = duties[key] = (duty, fixed)
+                duty, fixed = known
+                if fixed is not None:
+                    clock_results.append(fixed)
+                    continue
+                if incident_facts is None:
+                    incident_facts = record.to_json()
+                clock_results.append(evaluate_clock(clock_id, loaded.clock, record, state.reports, facts,
+                                                    classify, duty, as_of, incident_facts, cache))
+            yield IncidentResult(state, tuple(clock_results))
+
+    return results()
 
 
-# --------------------------------------------------------------------------- JSON
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _due_json(due: Due, as_of: dt.datetime) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "status": due.status,
-        "start_event": due.start_event,
-        "start": _iso(due.start),
-        "deadline": _iso(due.deadline.at) if due.deadline else None,
-        "deadline_inclusive": due.deadline.inclusive if due.deadline else None,
-        "deadline_display": due.deadline.display() if due.deadline else None,
-        "limit": None,
-        "report": None,
-        "overdue_by": None,
-        "remaining": None,
-        "note": due.note,
-    }
-    if due.limit is not None:
-        out["limit"] = {"label": due.limit.label, "days": due.limit.days, "hours": due.limit.hours,
-                        "citation": due.limit.citation.pinpoint}
-    if due.report is not None:
-        r = due.report
-        out["report"] = {"kind": r.kind.value, "submitted_at": r.submitted_at.isoformat(),
-                         "recipient": r.recipient, "reference": r.reference}
-    if due.deadline is not None and due.status == "overdue":
-        out["overdue_by"] = describe_duration(as_of - due.deadline.at)
-    if due.deadline is not None and due.status == "open":
-        out["remaining"] = describe_duration(due.deadline.at - as_of)
-    return out
-
-
-def _step_json(s: StepResult, as_of: dt.datetime) -> dict[str, Any]:
-    step = s.step
-    earliest = None
-    if s.earliest_possible is not None:
-        deadline, limit, missing = s.earliest_possible
-        earliest = {"deadline": deadline.at.isoformat(), "deadline_display": deadline.display(),
-                    "label": limit.label, "citation": limit.citation.pinpoint, "missing_facts": list(missing),
-                    "passed": deadline.passed(as_of)}
-    return {
-        "id": step.id,
-        "title": step.title,
-        "citation": step.citation.pinpoint,
-        "immediately": ({"text": step.immediately.text, "citation": step.immediately.citation.pinpoint,
-                         "after": step.immediately.after.value if step.immediately.after else None}
-                        if step.immediately else None),
-        "satisfied_by": [k.value for k in step.satisfied_by],
-        "fallback": s.fallback_note,
-        "occurrences": [_due_json(d, as_of) for d in s.occurrences],
-        "earliest_possible": earliest,
-    }
-
-
-def clock_info(clock: Any) -> dict[str, Any]:
-    """What a clock file says (the same for every incident)."""
-    return {
-        "title": clock.title,
-        "citation": clock.citation.pinpoint,
-        "duty": clock.duty,
-        "voluntary": clock.voluntary,
-        "voluntary_note": clock.voluntary_note,
-        "counting": {"method": clock.counting.method, "interpretation": clock.counting.interpretation,
-                     "alternative_reading": clock.counting.alternative_reading},
-        "verification": {"status": clock.verification.status.value,
-                         "alternative_reading": clock.verification.alternative_reading},
-    }
-
-
-def clock_json(c: ClockResult, as_of: dt.datetime) -> dict[str, Any]:
-    """Where one clock stands for one incident (static facts: ``clock_info``)."""
-    if c.applies is Truth.false:
-        return {"id": c.clock_id, "applies": c.applies.value, "reasons": list(c.reasons)}
-    return {
-        "id": c.clock_id,
-        "applies": c.applies.value,
-        "reasons": list(c.reasons),
-        "missing_facts": list(c.missing),
-        "recipient": c.recipient,
-        "recipient_basis": c.recipient_basis,
-        "steps": [_step_json(s, as_of) for s in c.steps],
-    }
-
-
-def _incident_json(i: IncidentResult, as_of: dt.datetime, full: bool = True) -> dict[str, Any]:
-    """One incident with its clocks; ``full`` adds the record, its history, the reports and the
-    clocks that do not apply (``incident show``); ``incident check`` lists only the clocks that
-    apply or are undetermined, and the ids of the others."""
-    record = i.state.record
-    out: dict[str, Any] = {
-        "id": record.id,
-        "title": record.title,
-        "status": record.status,
-        "aware_at": record.aware_at.isoformat(),
-    }
-    if full:
-        out["record"] = record.model_dump(mode="json", exclude_none=True)
-        out["history"] = [{"seq": e.seq, "type": e.entry.type, "recorded_at": e.recorded_at.isoformat(),
-                           "hash": e.hash} for e in i.state.entries]
-        out["reports"] = [r.model_dump(mode="json", exclude_none=True) for r in i.state.reports]
-        out["clocks"] = [clock_json(c, as_of) for c in i.clocks]
-    else:
-        out["clocks"] = [clock_json(c, as_of) for c in i.clocks if c.applies is not Truth.false]
-        out["clocks_not_applicable"] = [c.clock_id for c in i.clocks if c.applies is Truth.false]
-    return out
-
-
-# --------------------------------------------------------------------------- text
-
-_STATUS_TEXT = {
-    "met": "met",
-    "late": "MISSED (reported late)",
-    "overdue": "MISSED — OVERDUE",
-    "open": "open",
-    "due_immediately": "due immediately (no time limit in days)",
-    "no_limit": "open (no time limit stated)",
-    "not_due": "not due",
-    "not_started": "not started",
-    "undetermined": "undetermined",
-}
-
-
-def _due_text(due: Due, as_of: dt.datetime) -> str:
-    parts = [_STATUS_TEXT[due.status]]
-    if due.deadline is not None:
-        parts.append(f"due {due.deadline.display()}")
-        if due.status == "overdue":
-            parts.append(f"overdue by {describe_duration(as_of - due.deadline.at)}")
-        elif due.status == "open":
-            parts.append(f"{describe_duration(due.deadline.at - as_of)} left")
-    if due.limit is not None:
-        unit = f"{due.limit.days} days" if due.limit.days else f"{due.limit.hours} hours"
-        parts.append(f"{unit}: {due.limit.label}, {due.limit.citation.pinpoint}")
-    if due.report is not None:
-        parts.append(f"{due.report.kind.value} report {due.report.submitted_at.isoformat()} to {due.report.recipient}")
-    if due.note:
-        parts.append(due.note)
-    return " — ".join(parts)
-
-
-def clock_lines(c: ClockResult, as_of: dt.datetime, indent: str = "  ",
-                record: IncidentRecord | None = None) -> list[str]:
-    mark = "✗" if c.overdue else ("?" if c.attention else ("–" if c.applies is Truth.false else "✓"))
-    clock = c.clock
-    lines = [f"{indent}{mark} {c.clock_id} — {clock.title} [{clock.citation.pinpoint}]"]
-    pad = indent + "    "
-    if c.applies is Truth.unknown:
-        lines.append(f"{pad}applies: undetermined — missing: {', '.join(c.missing) or 'see reasons'}")
-    for reason in c.reasons:
-        lines.append(f"{pad}· {reason}")
-    lines.append(f"{pad}recipient: {c.recipient}" + (f" ({c.recipient_basis})" if c.recipient_basis else ""))
-    if clock.voluntary:
-        lines.append(f"{pad}voluntary: {clock.voluntary_note}")
-    for s in c.steps:
-        if s.step.immediately:
-            immediate = s.step.immediately
-            since = ""
-            if immediate.after is not None and record is not None:
-                value = getattr(record, immediate.after.value, None)
-                since = f"; {immediate.after.value}: {value.isoformat() if value else 'not stated'}"
-            lines.append(f"{pad}{s.step.title}: {immediate.text} ({immediate.citation.pinpoint}{since})")
-        for due in s.occurrences:
-            lines.append(f"{pad}{s.step.title}: {_due_text(due, as_of)}")
-        if s.earliest_possible is not None:
-            deadline, limit, missing = s.earliest_possible
-            lines.append(f"{pad}  may be due earlier: {deadline.display()} ({limit.label}, "
-                         f"{limit.citation.pinpoint}) if {', '.join(missing)} — state the fact")
-        if s.fallback_note:
-            lines.append(f"{pad}  note: {s.fallback_note}")
-    return lines
+# --------------------------------------------------------------------------- whole documents
 
 
 def render_text(result: CheckResult, show_all: bool = False) -> str:
+    return "".join(text_chunks(result, result.incidents, show_all))
+
+
+def text_chunks(result: CheckResult, incidents: Iterable[IncidentResult], show_all: bool = False) -> Iterator[str]:
+    """The text of ``incident check`` in pieces: the heading, each incident as it comes, the summary."""
     as_of = result.as_of
-    out = [f"Incident register {result.register_path}: {result.entries} entries, chain verified, "
-           f"head {result.head}", f"As of {as_of.isoformat()}", ""]
-    for i in result.incidents:
-        record = i.state.record
-        out.append(f"{record.id}  {record.title} (aware {record.aware_at.isoformat()}, {record.status})")
-        hidden = 0
-        for c in i.clocks:
-            if c.applies is Truth.false and not show_all:
-                hidden += 1
-                continue
-            out.extend(clock_lines(c, as_of, record=record))
-        if hidden:
-            out.append(f"  – {hidden} clock(s) do not apply (--all shows why)")
-        out.append("")
-    overdue = result.overdue
-    if overdue:
-        listed = "; ".join(f"{i}: {c} {s}" for i, c, s in overdue)
-        out.append(f"✗ {len(overdue)} report(s) overdue: {listed}")
+    yield (f"Incident register {result.register_path}: {result.entries} entries, chain verified, "
+           f"head {result.head}\nAs of {as_of.isoformat()}\n\n")
+    summary = Summary()
+    for i in incidents:
+        summary.add(i)
+        yield incident_text(i, as_of, show_all)
+    out = []
+    if summary.overdue:
+        listed = "; ".join(f"{i}: {c} {s}" for i, c, s in summary.overdue)
+        out.append(f"✗ {len(summary.overdue)} report(s) overdue: {listed}")
     else:
-        out.append(f"✓ no report overdue ({len(result.incidents)} incident(s))")
-    attention = result.attention
-    if attention:
-        out.append(f"? {len(attention)} clock(s) need attention (due immediately, or a deadline depends on "
-                   "a missing fact): " + "; ".join(f"{i}: {c}" for i, c in attention))
+        out.append(f"✓ no report overdue ({summary.incidents} incident(s))")
+    if summary.attention:
+        out.append(f"? {len(summary.attention)} clock(s) need attention (due immediately, or a deadline depends on "
+                   "a missing fact): " + "; ".join(f"{i}: {c}" for i, c in summary.attention))
     out.append("Not legal advice.")
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"
+
+
+def json_chunks(result: CheckResult, incidents: Iterable[IncidentResult]) -> Iterator[str]:
+    """``json.dumps(result.to_json(), indent=2, ensure_ascii=False)`` in pieces, from incidents
+    evaluated one at a time: each is written out as it comes and only its text is kept until
+    the summary, which comes first, is known."""
+    summary = Summary()
+    parts = []
+    for i in incidents:
+        summary.add(i)
+        # an incident is an item of a list two levels deep; JSON strings hold no raw line feed
+        parts.append(json_text(_incident_json(i, result.as_of, full=False)).replace("\n", "\n    "))
+    head = json.dumps({**result.json_head(summary), "incidents": []}, indent=2, ensure_ascii=False)
+    if not parts:
+        yield head
+        return
+    assert head.endswith("[]\n}")
+    yield head[:-3] + "\n    "
+    for n, part in enumerate(parts):
+        yield part if n == 0 else ",\n    " + part
+    yield "\n  ]\n}"

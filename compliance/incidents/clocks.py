@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compliance.incidents.clock_model import Clock, Limit, ReportKind, StartEvent, Step
-from compliance.incidents.model import IncidentRecord, ReportEntry
+from compliance.incidents.state import Record, Report
 from compliance.law.engine.conditions import Context, Outcome, Truth, evaluate
 
 UTC = dt.UTC
@@ -99,7 +99,7 @@ class Due:
     start_event: str | None = None
     start: dt.datetime | None = None
     limit: Limit | None = None
-    report: ReportEntry | None = None
+    report: Report | None = None
     note: str | None = None
 
 
@@ -136,6 +136,8 @@ class ClockResult:
         """Something is open without a computable deadline, or may be overdue on a missing fact."""
         if self.applies is Truth.unknown:
             return True
+        if not self.steps:  # a clock that does not apply (asked for every clock of every incident)
+            return False
         return self.applies is Truth.true and any(
             d.status in ("due_immediately", "undetermined") for s in self.steps for d in s.occurrences
         ) or any(s.earliest_possible is not None for s in self.steps)
@@ -170,7 +172,7 @@ class ConditionCache:
 
 
 
-def _start(record: IncidentRecord, step: Step, reports: list[ReportEntry]) -> tuple[str | None, dt.datetime | None, int]:
+def _start(record: Record, step: Step, reports: list[Report]) -> tuple[str | None, dt.datetime | None, int]:
     for index, event in enumerate(step.starts):
         if event is StartEvent.report:
             trigger = _satisfying(reports, step.after_report or [])
@@ -204,12 +206,12 @@ def _limits(step: Step, ctx: Context, start: dt.datetime, method: str, cache: Co
     return best, earliest, missing
 
 
-def _satisfying(reports: list[ReportEntry], kinds: list[ReportKind], after: dt.datetime | None = None) -> list[ReportEntry]:
+def _satisfying(reports: list[Report], kinds: list[ReportKind], after: dt.datetime | None = None) -> list[Report]:
     chosen = [r for r in reports if r.kind in kinds and (after is None or r.submitted_at > after)]
     return sorted(chosen, key=lambda r: r.submitted_at)
 
 
-def evaluate_step(step: Step, record: IncidentRecord, reports: list[ReportEntry], ctx: Context,
+def evaluate_step(step: Step, record: Record, reports: list[Report], ctx: Context,
                   method: str, as_of: dt.datetime, cache: ConditionCache | None = None) -> StepResult:
     """Occurrences of ``step`` for the incident at ``as_of``; ``reports`` are this clock's
     reports submitted at or before ``as_of``, in time order."""
@@ -248,7 +250,7 @@ def evaluate_step(step: Step, record: IncidentRecord, reports: list[ReportEntry]
     return StepResult(step, (_one(best[0], best[1], done, event, start, as_of),), earliest, fallback)
 
 
-def _one(deadline: Deadline, limit: Limit, done: list[ReportEntry], event: str | None,
+def _one(deadline: Deadline, limit: Limit, done: list[Report], event: str | None,
          start: dt.datetime, as_of: dt.datetime) -> Due:
     if done:
         report = done[0]
@@ -257,7 +259,7 @@ def _one(deadline: Deadline, limit: Limit, done: list[ReportEntry], event: str |
     return Due(deadline, "overdue" if deadline.passed(as_of) else "open", event, start, limit)
 
 
-def _repeat(step: Step, record: IncidentRecord, reports: list[ReportEntry], limit: Limit, event: str | None,
+def _repeat(step: Step, record: Record, reports: list[Report], limit: Limit, event: str | None,
             start: dt.datetime, method: str, as_of: dt.datetime) -> tuple[Due, ...]:
     """A periodic report: due ``limit`` after the anchor, re-anchored at each report, until the
     incident is resolved."""
@@ -279,7 +281,7 @@ def _repeat(step: Step, record: IncidentRecord, reports: list[ReportEntry], limi
     return tuple(out)
 
 
-def evaluate_clock(clock_id: str, clock: Clock, record: IncidentRecord, reports: list[ReportEntry],
+def evaluate_clock(clock_id: str, clock: Clock, record: Record, reports: list[Report],
                    facts: Mapping[str, Any], classify: Callable[[str, Mapping[str, Any]], Outcome],
                    duty: tuple[Truth, tuple[str, ...], tuple[str, ...]], as_of: dt.datetime,
                    incident_facts: dict[str, Any] | None = None,
@@ -293,7 +295,7 @@ def evaluate_clock(clock_id: str, clock: Clock, record: IncidentRecord, reports:
         # the obligation does not apply: the incident's facts cannot change that
         return ClockResult(clock_id, clock, Truth.false, duty_reasons, (), clock.recipient, None)
     if incident_facts is None:
-        incident_facts = record.model_dump(mode="json", exclude_none=True)
+        incident_facts = record.to_json()
     ctx = Context(facts, as_of.astimezone(UTC).date(), classify, {"incident": (incident_facts, "incident")})
     outcome = cache.evaluate(clock.when, ctx)
     truth = _and(duty_truth, outcome.truth)
@@ -310,9 +312,8 @@ def evaluate_clock(clock_id: str, clock: Clock, record: IncidentRecord, reports:
                          f"{', '.join(routed.missing) or 'its condition'} so require")
             missing = tuple(dict.fromkeys((*missing, *routed.missing)))
             break
-    result = ClockResult(clock_id, clock, truth, reasons, missing, recipient, basis)
     if truth is Truth.false:
-        return result
+        return ClockResult(clock_id, clock, truth, reasons, missing, recipient, basis)
     mine = sorted((r for r in reports if clock_id in r.clocks and r.submitted_at <= as_of),
                   key=lambda r: r.submitted_at)
     steps = tuple(evaluate_step(s, record, mine, ctx, clock.counting.method, as_of, cache) for s in clock.steps)

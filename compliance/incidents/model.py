@@ -129,6 +129,9 @@ class IncidentRecord(_Model):
         return self
 
 
+_RECORD_FIELDS = frozenset(IncidentRecord.model_fields)
+
+
 class IncidentEntry(_Model):
     type: Literal["incident"]
     record: IncidentRecord
@@ -145,10 +148,10 @@ class AmendmentEntry(_Model):
 
     @model_validator(mode="after")
     def _known_fields(self) -> AmendmentEntry:
-        unknown = sorted(set(self.changes) - set(IncidentRecord.model_fields))
+        unknown = sorted(self.changes.keys() - _RECORD_FIELDS)
         if unknown:
             raise ValueError(f"unknown field(s) in changes: {', '.join(unknown)}")
-        fixed = sorted(set(self.changes) & IMMUTABLE)
+        fixed = sorted(self.changes.keys() & IMMUTABLE)
         if fixed:
             raise ValueError(f"an amendment cannot change {', '.join(fixed)}")
         return self

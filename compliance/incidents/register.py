@@ -7,6 +7,10 @@ holds ``seq`` (1, 2, ...), ``prev`` (the previous entry's hash; 64 zeros for the
 reordering an entry, or a torn (incomplete) last line, makes verification fail and names the
 first bad line. Nothing is ever repaired silently.
 
+Reading verifies and validates in one pass over the bytes, line by line (the chain checks of
+:class:`~compliance.incidents.chain.ChainReader`, then the content), and keeps compact copies of
+the entries (:mod:`compliance.incidents.state`), folded into incidents as they come.
+
 Appending takes an exclusive ``fcntl`` lock on the file, re-verifies the chain under the lock,
 writes one line and ``fsync``s before releasing the lock, so concurrent writers never lose an
 entry and a crash can at worst leave a torn last line (detected, never dropped).
@@ -15,10 +19,11 @@ entry and a crash can at worst leave a torn last line (detected, never dropped).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +45,7 @@ from compliance.incidents.chain import (
 from compliance.incidents.chain import (
     Chain as Chain,
 )
+from compliance.incidents.chain import ChainReader
 from compliance.incidents.chain import (
     Problem as Problem,
 )
@@ -57,13 +63,26 @@ from compliance.incidents.model import (
     Body,
     Entry,
     IncidentEntry,
-    IncidentRecord,
     ReportEntry,
-    apply_amendment,
+    Timestamp,
+)
+from compliance.incidents.state import (
+    Amendment,
+    Logged,
+    Report,
+    Reported,
+    kept,
+)
+from compliance.incidents.state import (  # re-exported: what a register holds
+    IncidentState as IncidentState,
 )
 
 _ENTRY = TypeAdapter(Entry)
 _BODY: TypeAdapter[IncidentEntry | AmendmentEntry | ReportEntry] = TypeAdapter(Body)
+_TIMESTAMP: TypeAdapter[dt.datetime] = TypeAdapter(Timestamp)
+# the validators themselves, without the adapters' per-call wrapper (read for every line)
+_validate_body = _BODY.validator.validate_python
+_validate_timestamp = _TIMESTAMP.validator.validate_python
 
 
 class RegisterError(ComplianceError):
@@ -74,19 +93,9 @@ class RegisterError(ComplianceError):
 
 
 @dataclass
-class IncidentState:
-    """An incident as currently known, with its history and the reports made."""
-
-    record: IncidentRecord
-    entries: list[Entry] = field(default_factory=list)
-    """Every entry about this incident, in register order."""
-    reports: list[ReportEntry] = field(default_factory=list)
-
-
-@dataclass
 class Register:
     path: Path
-    entries: list[Entry]
+    entries: list[Logged]
     head: str
     incidents: dict[str, IncidentState]
 
@@ -95,35 +104,35 @@ class Register:
         return len(self.entries)
 
 
-def _content_problem(number: int, exc: ValidationError) -> Problem:
+def _content_problem(number: int, exc: ValidationError, prefix: tuple[str, ...] = ()) -> Problem:
     first = exc.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()))
+    where = ".".join(str(p) for p in (*prefix, *first.get("loc", ())))
     return Problem(number, f"invalid content at {where or 'entry'}: {first.get('msg')}", "content")
 
 
-def fold(raw_entries: list[dict[str, Any]], path: Path) -> tuple[Register, Problem | None]:
-    """Validate the content of verified entries and fold them into incidents."""
-    entries: list[Entry] = []
-    incidents: dict[str, IncidentState] = {}
-    for number, raw in enumerate(raw_entries, 1):
-        try:
-            entry = _ENTRY.validate_python(raw)
-        except ValidationError as exc:
-            return Register(path, entries, _head(entries), incidents), _content_problem(number, exc)
-        problem = _apply(incidents, entry, number)
-        if problem is not None:
-            return Register(path, entries, _head(entries), incidents), problem
-        entries.append(entry)
-    return Register(path, entries, _head(entries), incidents), None
+def _validated(number: int, raw: dict[str, Any]) -> Logged | Problem:
+    """A verified raw entry, validated as :class:`~compliance.incidents.model.Entry` and kept
+    compactly. ``seq``, ``prev`` and ``hash`` passed the chain checks (they are the line number
+    and SHA-256 hex digests), so only ``recorded_at`` and ``entry`` can fail, in this order, and
+    they are validated on their own: the first error is the one the whole model names first."""
+    try:
+        recorded_at = _validate_timestamp(raw["recorded_at"])
+    except ValidationError as exc:
+        return _content_problem(number, exc, ("recorded_at",))
+    try:
+        body = _validate_body(raw["entry"])
+    except ValidationError as exc:
+        return _content_problem(number, exc, ("entry",))
+    return Logged(raw["seq"], recorded_at, raw["hash"], kept(body))
 
 
-def _head(entries: list[Entry]) -> str:
+def _head(entries: list[Logged]) -> str:
     return entries[-1].hash if entries else GENESIS
 
 
-def _apply(incidents: dict[str, IncidentState], entry: Entry, number: int) -> Problem | None:
+def _apply(incidents: dict[str, IncidentState], entry: Logged, number: int) -> Problem | None:
     body = entry.entry
-    if isinstance(body, IncidentEntry):
+    if isinstance(body, Reported):
         if body.record.id in incidents:
             return Problem(number, f"incident {body.record.id} is already recorded; amend it instead", "reference")
         incidents[body.record.id] = IncidentState(body.record, [entry])
@@ -131,16 +140,37 @@ def _apply(incidents: dict[str, IncidentState], entry: Entry, number: int) -> Pr
     state = incidents.get(body.incident)
     if state is None:
         return Problem(number, f"refers to incident {body.incident}, which no earlier entry records", "reference")
-    if isinstance(body, AmendmentEntry):
+    if isinstance(body, Amendment):
         try:
-            state.record = apply_amendment(state.record, body)
+            state.record = state.record.changed(body.changes)
         except ValidationError as exc:
             return _content_problem(number, exc)
     else:
-        assert isinstance(body, ReportEntry)
+        assert isinstance(body, Report)
         state.reports.append(body)
     state.entries.append(entry)
     return None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a register is read. Reading makes many small objects
+    and no cycles, and each collection meanwhile would walk all of them again (at 100,000
+    entries that was most of the time). Afterwards the new objects go straight to the oldest
+    generation (``gc.freeze`` then ``gc.unfreeze``), where only the rare full collections look
+    at them, instead of being walked by the next young collection, unless the process froze
+    objects of its own, which must stay frozen."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
 
 
 def read_bytes(path: Path) -> bytes:
@@ -195,13 +225,30 @@ class Verification:
 
 
 def verify_bytes(data: bytes, path: Path, anchor: str | None = None) -> tuple[Verification, Register]:
-    chain = scan_chain(data)
-    register, problem = fold(chain.entries, path)
-    first = chain.problem if problem is None else problem
-    if problem is not None and chain.problem is not None:
-        first = min(problem, chain.problem, key=lambda p: p.line)
-    found = None if anchor is None else any(e["hash"] == anchor for e in chain.entries[: register.count])
-    return Verification(path, register.count, register.head, first, found), register
+    """Verify register bytes in one pass (chain, then content, line by line) and fold the
+    entries that verify into incidents. The first bad line ends the pass: the result names it,
+    and the register holds the good prefix."""
+    entries: list[Logged] = []
+    incidents: dict[str, IncidentState] = {}
+    found = None if anchor is None else False
+    reader = ChainReader(data)
+    problem: Problem | None = None
+    with _collector_paused():
+        for number, raw in reader:
+            entry = _validated(number, raw)
+            if isinstance(entry, Problem):
+                problem = entry
+                break
+            problem = _apply(incidents, entry, number)
+            if problem is not None:
+                break
+            entries.append(entry)
+            if entry.hash == anchor:
+                found = True
+        else:
+            problem = reader.problem
+    register = Register(path, entries, _head(entries), incidents)
+    return Verification(path, register.count, register.head, problem, found), register
 
 
 def verify(path: Path, anchor: str | None = None) -> Verification:
@@ -209,9 +256,16 @@ def verify(path: Path, anchor: str | None = None) -> Verification:
     return verify_bytes(read_bytes(path), path, anchor)[0]
 
 
+def verify_and_load(path: Path, anchor: str | None = None) -> tuple[Verification, Register]:
+    """The verification of the register file and its entries that verify, from one read: for a
+    caller that shows the verification and then uses the register (rather than :func:`verify`
+    and :func:`load`, which read and parse the file twice, and could see two versions of it)."""
+    return verify_bytes(read_bytes(path), path, anchor)
+
+
 def load(path: Path) -> Register:
     """Read a register that must verify; raises RegisterError naming the first bad line."""
-    result, register = verify_bytes(read_bytes(path), path)
+    result, register = verify_and_load(path)
     if result.problem is not None:
         raise RegisterError(f"the incident register fails verification: {result.problem.format(str(path))}",
                             result.problem.hint_for(str(path)) or
@@ -315,7 +369,8 @@ def append(path: Path, body: Any, recorded_at: dt.datetime) -> Entry:
             raise InputError(f"not appending: the register would exceed {MAX_BYTES:,} bytes, the limit for a "
                              "register", "start a new register file and point incidents.path at it; keep the old one")
         entry = _ENTRY.validate_python(obj)
-        problem = _apply(register.incidents, entry, register.count + 1)
+        logged = Logged(entry.seq, entry.recorded_at, entry.hash, kept(entry.entry))
+        problem = _apply(register.incidents, logged, register.count + 1)
         if problem is not None:
             raise InputError(f"not appending: {problem.reason}")
         view = memoryview(line)
