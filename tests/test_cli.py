@@ -41,7 +41,7 @@ def test_invalid_file_exit_1_with_location(tmp_path: Path) -> None:
     ["validate"], ["obligations"], ["explain", "{f}", "art_09"], ["graph"],
     ["build", "-o", "{tmp}/out", "--format", "html"], ["diff", "{f}", "{example}"],
     ["incident", "verify"], ["incident", "check"], ["openness"], ["crosswalk"],
-    ["export", "cyclonedx"], ["export", "spdx"],
+    ["export", "cyclonedx"], ["export", "spdx"], ["ask"],
 ])
 def test_missing_input_file_is_exit_2_everywhere(command: list[str], tmp_path: Path) -> None:
     """One situation, one exit code: a descriptor that does not exist is a usage error (2)."""

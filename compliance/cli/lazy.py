@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 LAZY_COMMANDS: dict[str, str] = {
+    "ask": "compliance.cli.ask:ask_command",
     "build": "compliance.cli.build:build_command",
     "crosswalk": "compliance.cli.crosswalk:crosswalk_command",
     "incident": "compliance.cli.incident:incident_command",

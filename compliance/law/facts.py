@@ -26,6 +26,17 @@ DERIVED_FACTS: dict[str, str] = {
                                       "Annex A.1); else training_compute_flop"),
     "model.first_placed_or_planned": "actual EU placement date, else the planned one",
 }
+#: Where a derived fact comes from in the descriptor: the fields to state, in the order to ask
+#: them (the first one answered settles it). ``compliance ask`` asks these instead.
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "system.lifecycle.first_placed": ("system.lifecycle.eu_placed_on_market", "system.lifecycle.eu_put_into_service"),
+    "system.lifecycle.first_placed_or_planned": ("system.lifecycle.eu_placed_on_market",
+                                                 "system.lifecycle.eu_put_into_service",
+                                                 "system.lifecycle.planned_eu_placement"),
+    "model.training_compute_flop": ("model.training_compute.flop",),
+    "model.cumulative_compute_flop": ("model.training_compute.cumulative_flop", "model.training_compute.flop"),
+    "model.first_placed_or_planned": ("model.eu_placed_on_market", "model.planned_eu_placement"),
+}
 # Facts read from the licence catalogue (jurisdictions/_licences) for a stated licence id; set
 # only when the catalogue is passed to fact_view. An id the catalogue does not know gives
 # known: false and aia_foss: not_catalogued (never "not open").
