@@ -28,7 +28,7 @@ def test_scenario_case(path: Path, index: int, rulebook) -> None:
     scenario, data = load_scenario(path)
     case = scenario.cases[index]
     descriptor = Descriptor.model_validate(data)
-    problems = check_case(assess(descriptor, rulebook, case.as_of), case.expect)
+    problems = check_case(assess(descriptor, rulebook, case.as_of), case.expect, strict=scenario.strict)
     assert not problems, f"{scenario.name} as of {case.as_of}:\n" + "\n".join(problems)
 
 

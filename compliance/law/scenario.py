@@ -24,6 +24,8 @@ class ExpectedObligation(_Strict):
     verdict: Literal["applies", "does_not_apply", "undetermined"]
     status: Literal["in_force", "upcoming"] | None = None
     applies_from: dt.date | None = None
+    citation: str | None = None
+    """The rule's pinpoint citation, exactly (e.g. ``Art. 26(6)``): pins the provision too."""
 
 
 class Expectation(_Strict):
@@ -41,6 +43,9 @@ class Case(_Strict):
 class ScenarioFile(_Strict):
     name: str
     description: str | None = None
+    strict: bool = False
+    """Every obligation that applies, in each jurisdiction the expectations name, must be listed
+    in each case: an obligation that starts to apply unnoticed fails the scenario."""
     descriptor: dict[str, Any] | None = None
     descriptor_file: str | None = None
     cases: list[Case] = Field(min_length=1)
@@ -72,8 +77,10 @@ def _subject_of(key: str) -> tuple[str, str]:
     return key, ""
 
 
-def check_case(assessment: Assessment, expect: Expectation) -> list[str]:
-    """Differences between an assessment and the expectation (empty when it matches)."""
+def check_case(assessment: Assessment, expect: Expectation, *, strict: bool = False) -> list[str]:
+    """Differences between an assessment and the expectation (empty when it matches). ``strict``:
+    an obligation that applies in a jurisdiction the expectations name, but is not listed, is a
+    difference too."""
     problems: list[str] = []
     classes = {(c.id, c.subject): c for c in assessment.classifications()}
     for key, wanted in (expect.classifications or {}).items():
@@ -102,6 +109,15 @@ def check_case(assessment: Assessment, expect: Expectation) -> list[str]:
             problems.append(f"obligation {key}: expected status {want.status}, got {got[1]}")
         elif want.applies_from and got[2] != want.applies_from:
             problems.append(f"obligation {key}: expected from {want.applies_from}, got {got[2]}")
+        if want.citation is not None and want.citation != o.rule.citation.pinpoint:
+            problems.append(f"obligation {key}: expected citation {want.citation!r}, got {o.rule.citation.pinpoint!r}")
+    if strict:
+        listed = set(expect.obligations or {})
+        named = {key.split(".", 1)[0] for key in [*listed, *(expect.classifications or {})]}
+        for o in assessment.obligations():
+            if o.verdict.value == "applies" and o.loaded.jurisdiction in named and o.id not in listed:
+                problems.append(f"obligation {o.id} ({o.rule.citation.pinpoint}) applies but the scenario "
+                                "does not list it (strict)")
     if expect.tier is not None:
         tiers = [j.tier.id for j in assessment.jurisdictions if j.tier]
         if expect.tier not in tiers:
