@@ -34,3 +34,19 @@ def test_scenario_case(path: Path, index: int, rulebook) -> None:
 
 def test_there_are_scenarios() -> None:
     assert SCENARIOS, "no scenario files found under jurisdictions/*/*/tests/"
+
+
+def test_a_wrong_citation_and_an_unlisted_obligation_fail(rulebook) -> None:
+    path = ROOT / "jurisdictions/eu/ai_act/tests/deployers_extent_of_control.yaml"
+    scenario, data = load_scenario(path)
+    assert scenario.strict
+    case = scenario.cases[1]
+    report = assess(Descriptor.model_validate(data), rulebook, case.as_of)
+    assert check_case(report, case.expect, strict=True) == []
+    obligations = dict(case.expect.obligations or {})
+    logs = obligations["eu.ai_act.art_26_6_keep_logs"]
+    obligations["eu.ai_act.art_26_6_keep_logs"] = logs.model_copy(update={"citation": "Art. 26(5)"})
+    del obligations["eu.ai_act.art_26_7_inform_workers"]
+    problems = check_case(report, case.expect.model_copy(update={"obligations": obligations}), strict=True)
+    assert any("expected citation 'Art. 26(5)', got 'Art. 26(6)'" in p for p in problems)
+    assert any("art_26_7_inform_workers (Art. 26(7)) applies but the scenario does not list it" in p for p in problems)
