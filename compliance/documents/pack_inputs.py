@@ -69,6 +69,7 @@ from compliance.documents.context import PackInfo, evidence_records
 from compliance.documents.environment import template_dirs
 from compliance.documents.pack_writer import JOURNAL, MANIFEST, is_plain_file, record_names
 from compliance.errors import ComplianceError
+from compliance.io.compiled_cache import code_digest
 from compliance.io.fsutil import read_input, sha256_file
 
 #: Version of the key's layout: a change of what the key covers changes every key.
@@ -165,16 +166,6 @@ def tree_digest(root: Path, *, follow_links: bool) -> str:
         stack.extend(reversed(folders))
     records.sort()
     return canonical_sha256(records)
-
-
-def code_digest() -> str:
-    """SHA-256 over the package's Python files (the tool's code, whatever its version says)."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 @functools.cache

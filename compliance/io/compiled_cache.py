@@ -22,6 +22,7 @@ never errors: the value is built as if there were none.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -44,7 +45,6 @@ _MAGIC = b"compliance-compiled 1\n"
 #: this is not read.
 _MAX_DATA_FILE = 8 * 1024 * 1024
 _MAX_CACHE_FILE = 256 * 1024 * 1024
-_CODE_DIGEST: list[str] = []
 
 
 def cache_folder() -> Path | None:
@@ -59,16 +59,16 @@ def cache_folder() -> Path | None:
     return Path(platformdirs.user_cache_dir("compliance", appauthor=False)) / "compiled"
 
 
-def _code_digest() -> str:
-    """SHA-256 of the package's source: a pickled object is only valid for the classes that
-    made it, and a source checkout changes them without changing the version."""
-    if not _CODE_DIGEST:
-        package = Path(__file__).resolve().parent.parent
-        digest = hashlib.sha256()
-        for path in sorted(package.rglob("*.py")):
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-        _CODE_DIGEST.append(digest.hexdigest())
-    return _CODE_DIGEST[0]
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of the package's source, once per process: a pickled object is only valid for the
+    classes that made it, a pack for the code that rendered it, and a source checkout changes
+    both without changing the version."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _libraries() -> str:
@@ -124,7 +124,7 @@ def _files(root: Path) -> list[str]:
 
 
 def _key(kind: str, root: Path, data: str) -> str:
-    parts = [kind, __version__, _code_digest(), _libraries(), sys.version, str(root.resolve()), data]
+    parts = [kind, __version__, code_digest(), _libraries(), sys.version, str(root.resolve()), data]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
