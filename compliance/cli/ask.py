@@ -16,13 +16,9 @@ from compliance.errors import InputError, UsageError
 def _askable(fact: str) -> list[str]:
     """The descriptor fields to ask for ``fact``: itself, or for a derived fact the fields it
     is derived from (``models[m1].training_compute_flop`` -> ``models[m1].training_compute.flop``)."""
-    from compliance.law.facts import DERIVED_FROM
+    from compliance.law.facts import DERIVED_FROM, generic_fact
 
-    generic, owner = fact, ""
-    if fact.startswith("models[") and "]." in fact:
-        owner, rest = fact.split("].", 1)
-        generic = "model." + rest
-        owner += "]."
+    generic, owner = generic_fact(fact)
     sources = DERIVED_FROM.get(generic)
     if sources is None:
         return [fact]

@@ -145,9 +145,7 @@ def _deciding_lines(assessment: Assessment) -> list[str]:
     questions = assessment.deciding_facts()
     if not questions:
         return []
-    pending = {code for code, _facts in assessment.pending}
-    undetermined = sum(1 for j in assessment.jurisdictions if j.jurisdiction.code not in pending
-                       for o in j.obligations if o.verdict.value == "undetermined")
+    undetermined = len(assessment.undetermined())
     width = max(len(q.fact) for q in questions)
     lines = [f"Deciding questions: {undetermined} obligations are undetermined; state these facts first.",
              f"  {'fact':<{width}}  lacking in  decided (with the facts above)"]

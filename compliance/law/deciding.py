@@ -32,12 +32,9 @@ class DecidingFact:
     @property
     def derived(self) -> str | None:
         """For a fact the tool derives (not stated directly): what it is derived from."""
-        from compliance.law.facts import DERIVED_FACTS
+        from compliance.law.facts import DERIVED_FACTS, generic_fact
 
-        generic = self.fact
-        if generic.startswith("models[") and "]." in generic:
-            generic = "model." + generic.split("].", 1)[1]
-        return DERIVED_FACTS.get(generic)
+        return DERIVED_FACTS.get(generic_fact(self.fact)[0])
 
     def to_json(self) -> dict[str, object]:
         return {"fact": self.fact, "derived_from": self.derived, "blocks": len(self.blocks),

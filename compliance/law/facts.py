@@ -37,6 +37,17 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "model.cumulative_compute_flop": ("model.training_compute.cumulative_flop", "model.training_compute.flop"),
     "model.first_placed_or_planned": ("model.eu_placed_on_market", "model.planned_eu_placement"),
 }
+
+
+def generic_fact(path: str) -> tuple[str, str]:
+    """A fact path as DERIVED_FACTS and DERIVED_FROM name it, and the subject prefix it drops:
+    ``models[m1].training_compute_flop`` -> (``model.training_compute_flop``, ``models[m1].``)."""
+    if path.startswith("models[") and "]." in path:
+        owner, rest = path.split("].", 1)
+        return "model." + rest, owner + "]."
+    return path, ""
+
+
 # Facts read from the licence catalogue (jurisdictions/_licences) for a stated licence id; set
 # only when the catalogue is passed to fact_view. An id the catalogue does not know gives
 # known: false and aia_foss: not_catalogued (never "not open").

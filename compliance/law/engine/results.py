@@ -216,9 +216,13 @@ class Assessment:
         """The unstated facts that decide the most undetermined obligations, best first. The
         obligations of a jurisdiction whose reach is itself pending are left out: its own
         question (``pending``) comes first."""
+        return deciding_facts(((o.id, o.missing) for o in self.undetermined()), limit)
+
+    def undetermined(self) -> list[ObligationResult]:
+        """Undetermined obligations, leaving out the jurisdictions whose reach is itself pending."""
         pending = {code for code, _facts in self.pending}
-        return deciding_facts(((o.id, o.missing) for j in self.jurisdictions if j.jurisdiction.code not in pending
-                               for o in j.obligations if o.verdict is Verdict.undetermined), limit)
+        return [o for j in self.jurisdictions if j.jurisdiction.code not in pending
+                for o in j.obligations if o.verdict is Verdict.undetermined]
 
     def to_json(self) -> dict[str, Any]:
         system = self.descriptor.system
