@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -168,25 +168,24 @@ _BARE = {truth: Outcome(truth) for truth in Truth}
 
 def _all(condition: All, ctx: Context) -> Outcome:
     if not ctx.explain:
-        return _short_circuit(condition.all, ctx, Truth.false)
+        return _first_decisive((evaluate(c, ctx) for c in condition.all), Truth.false)
     return _combine([evaluate(c, ctx) for c in condition.all], conjunction=True)
 
 
 def _any(condition: AnyOf, ctx: Context) -> Outcome:
     if not ctx.explain:
-        return _short_circuit(condition.any, ctx, Truth.true)
+        return _first_decisive((evaluate(c, ctx) for c in condition.any), Truth.true)
     return _combine([evaluate(c, ctx) for c in condition.any], conjunction=False)
 
 
-def _short_circuit(parts: list[Condition], ctx: Context, decisive: Truth) -> Outcome:
-    """Kleene ``all`` (decisive false) or ``any`` (decisive true) without explanations: the
-    first decisive part settles it, so the rest are not evaluated."""
+def _first_decisive(outcomes: Iterator[Outcome], decisive: Truth) -> Outcome:
+    """Kleene ``all`` (decisive false) or ``any``/``some`` (decisive true) without explanations:
+    the first decisive part settles it, so the rest are not evaluated (``outcomes`` is lazy)."""
     unknown = False
-    for part in parts:
-        truth = evaluate(part, ctx).truth
-        if truth is decisive:
+    for outcome in outcomes:
+        if outcome.truth is decisive:
             return _BARE[decisive]
-        unknown = unknown or truth is Truth.unknown
+        unknown = unknown or outcome.truth is Truth.unknown
     return _BARE[Truth.unknown] if unknown else _BARE[decisive.negate()]
 
 
@@ -239,38 +238,24 @@ def _some(condition: Some, ctx: Context) -> Outcome:
             Truth.unknown,
             (Step(f"{shown} is not stated", Truth.unknown, fact=shown, missing=(shown,)),),
         )
-    if not isinstance(items, list):
-        items = [items]
-    name = condition.some.rsplit(".", 1)[-1].rstrip("s") or "item"
-    outcomes = []
+    outcomes = (evaluate(condition.where, sub) for sub in _element_contexts(condition, ctx, items, shown))
     if not ctx.explain:
-        return _some_truth(condition, ctx, items, name, shown)
-    for index, item in enumerate(items):
-        label = item.get("id") if isinstance(item, Mapping) else None
-        item_path = f"{shown}[{label or index}]"
-        bindings = {**ctx.bindings, name: (item, item_path)}
-        sub = Context(ctx.facts, ctx.as_of, ctx.classify, bindings, item, item_path, ctx.explain)
-        outcomes.append(evaluate(condition.where, sub))
-    if not outcomes:
-        if not ctx.explain:
-            return _BARE[Truth.false]
+        return _first_decisive(outcomes, Truth.true)
+    evaluated = list(outcomes)
+    if not evaluated:
         return Outcome(Truth.false, (Step(f"{shown} is empty", Truth.false, fact=shown),))
-    return _combine(outcomes, conjunction=False)
+    return _combine(evaluated, conjunction=False)
 
 
-def _some_truth(condition: Some, ctx: Context, items: list[Any], name: str, shown: str) -> Outcome:
-    """:func:`_some` without explanations: the first element that satisfies ``where`` settles it."""
-    unknown = False
-    for index, item in enumerate(items):
+def _element_contexts(condition: Some, ctx: Context, items: Any, shown: str) -> Iterator[Context]:
+    """A context per element of the list (a single value counts as a list of one), the element
+    bound both as ``.`` and by the list's singular name (``use_cases`` -> ``use_case``)."""
+    name = condition.some.rsplit(".", 1)[-1].rstrip("s") or "item"
+    for index, item in enumerate(items if isinstance(items, list) else [items]):
         label = item.get("id") if isinstance(item, Mapping) else None
         item_path = f"{shown}[{label or index}]"
         bindings = {**ctx.bindings, name: (item, item_path)}
-        truth = evaluate(condition.where, Context(ctx.facts, ctx.as_of, ctx.classify, bindings, item, item_path,
-                                                  False)).truth
-        if truth is Truth.true:
-            return _BARE[Truth.true]
-        unknown = unknown or truth is Truth.unknown
-    return _BARE[Truth.unknown] if unknown else _BARE[Truth.false]
+        yield Context(ctx.facts, ctx.as_of, ctx.classify, bindings, item, item_path, ctx.explain)
 
 
 def _operand(value: Any, ctx: Context) -> tuple[Any, str | None]:
