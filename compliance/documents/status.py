@@ -73,11 +73,13 @@ def _init(rules_root: str) -> None:
 _CLOCKS: dict[str, Any] = {}
 
 
-def _clocks(rules_root: Path, load: Any) -> Any:
+def _clocks(rules_root: Path) -> Any:
     """The clocks, loaded once per process (every descriptor with a register needs them)."""
+    from compliance.incidents.clockbook import load_clocks
+
     key = str(rules_root)
     if key not in _CLOCKS:
-        _CLOCKS[key] = load(rules_root)
+        _CLOCKS[key] = load_clocks(rules_root)
     return _CLOCKS[key]
 
 
@@ -124,7 +126,6 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
         return None, None
     from compliance.errors import ComplianceError
     from compliance.incidents.check import check
-    from compliance.incidents.clockbook import load_clocks
     from compliance.incidents.register import verify_and_load
     from compliance.io.fsutil import file_kind
 
@@ -144,7 +145,7 @@ def _overdue(descriptor: Any, path: Path, assessment: Any, rules_root: Path,
         return None, f"register fails verification (line {where})"
     instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
     try:
-        result = check(descriptor, register, assessment, _clocks(rules_root, load_clocks), instant,
+        result = check(descriptor, register, assessment, _clocks(rules_root), instant,
                        descriptor.incidents.path)
     except ComplianceError as exc:
         return None, exc.message
