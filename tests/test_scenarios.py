@@ -9,7 +9,7 @@ import pytest
 
 from compliance.descriptor.model import Descriptor
 from compliance.law.engine import assess
-from compliance.law.scenario import check_case, load_scenario
+from compliance.law.scenario import check_case, load_scenario, run_case
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "jurisdictions").glob("*/*/tests/*.yaml"))
@@ -26,10 +26,29 @@ def _cases():
 @pytest.mark.parametrize(("path", "index"), list(_cases()))
 def test_scenario_case(path: Path, index: int, rulebook) -> None:
     scenario, data = load_scenario(path)
-    case = scenario.cases[index]
-    descriptor = Descriptor.model_validate(data)
-    problems = check_case(assess(descriptor, rulebook, case.as_of), case.expect, strict=scenario.strict)
-    assert not problems, f"{scenario.name} as of {case.as_of}:\n" + "\n".join(problems)
+    problems = run_case(scenario, data, index, rulebook)
+    assert not problems, f"{scenario.name} as of {scenario.cases[index].as_of}:\n" + "\n".join(problems)
+
+
+def test_every_scenario_is_strict() -> None:
+    """Strict is the default and no scenario opts out: each lists every obligation that applies,
+    with its citation and date."""
+    lax = [path.name for path in SCENARIOS if not load_scenario(path)[0].strict]
+    assert lax == []
+
+
+def test_strict_asks_for_citation_and_date(rulebook) -> None:
+    path = ROOT / "jurisdictions/eu/ai_act/tests/deployers_extent_of_control.yaml"
+    scenario, data = load_scenario(path)
+    case = scenario.cases[1]
+    report = assess(Descriptor.model_validate(data), rulebook, case.as_of)
+    obligations = dict(case.expect.obligations or {})
+    logs = obligations["eu.ai_act.art_26_6_keep_logs"]
+    obligations["eu.ai_act.art_26_6_keep_logs"] = logs.model_copy(update={"citation": None, "applies_from": None})
+    expect = case.expect.model_copy(update={"obligations": obligations})
+    assert check_case(report, expect, strict=True) == [
+        "obligation eu.ai_act.art_26_6_keep_logs: give citation and applies_from (strict)"]
+    assert check_case(report, expect, strict=False) == []
 
 
 def test_there_are_scenarios() -> None:

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from compliance.law.engine.results import Assessment
+from compliance.law.engine.results import Assessment, ObligationResult
+from compliance.law.rulebook import Rulebook
 
 TruthValue = Literal["true", "false", "unknown"]
 # An obligation expectation in short form: a verdict, or a status (which implies "applies").
@@ -43,9 +44,10 @@ class Case(_Strict):
 class ScenarioFile(_Strict):
     name: str
     description: str | None = None
-    strict: bool = False
+    strict: bool = True
     """Every obligation that applies, in each jurisdiction the expectations name, must be listed
-    in each case: an obligation that starts to apply unnoticed fails the scenario."""
+    in each case, and every listed obligation gives its citation (and, when it applies, its
+    date): an obligation that starts to apply unnoticed, or moves, fails the scenario."""
     descriptor: dict[str, Any] | None = None
     descriptor_file: str | None = None
     cases: list[Case] = Field(min_length=1)
@@ -112,17 +114,41 @@ def check_case(assessment: Assessment, expect: Expectation, *, strict: bool = Fa
         if want.citation is not None and want.citation != o.rule.citation.pinpoint:
             problems.append(f"obligation {key}: expected citation {want.citation!r}, got {o.rule.citation.pinpoint!r}")
     if strict:
-        listed = set(expect.obligations or {})
-        named = {key.split(".", 1)[0] for key in [*listed, *(expect.classifications or {})]}
-        for o in assessment.obligations():
-            if o.verdict.value == "applies" and o.loaded.jurisdiction in named and o.id not in listed:
-                problems.append(f"obligation {o.id} ({o.rule.citation.pinpoint}) applies but the scenario "
-                                "does not list it (strict)")
+        for key, expected in (expect.obligations or {}).items():
+            want = _expected_obligation(expected)
+            missing = [name for name, value in (("citation", want.citation),
+                                                ("applies_from", want.applies_from if want.verdict == "applies" else True))
+                       if value is None]
+            if missing:
+                problems.append(f"obligation {key}: give {' and '.join(missing)} (strict)")
+        for o in unlisted_applying(assessment, expect):
+            problems.append(f"obligation {o.id} ({o.rule.citation.pinpoint}) applies but the scenario "
+                            "does not list it (strict)")
     if expect.tier is not None:
         tiers = [j.tier.id for j in assessment.jurisdictions if j.tier]
         if expect.tier not in tiers:
             problems.append(f"tier: expected {expect.tier}, got {', '.join(tiers) or 'none'}")
     return problems
+
+
+def unlisted_applying(assessment: Assessment, expect: Expectation) -> list[ObligationResult]:
+    """Obligations that apply, in a jurisdiction the expectations name, but are not listed."""
+    listed = set(expect.obligations or {})
+    named = {key.split(".", 1)[0] for key in [*listed, *(expect.classifications or {})]}
+    return [o for o in assessment.obligations()
+            if o.verdict.value == "applies" and o.loaded.jurisdiction in named and o.id not in listed]
+
+
+def pinned(o: ObligationResult) -> dict[str, Any]:
+    """The full expectation that pins an obligation result as it stands (for a reviewer to check
+    and paste; never written into a scenario file unseen)."""
+    entry: dict[str, Any] = {"verdict": o.verdict.value}
+    if o.verdict.value == "applies":
+        if o.status is not None:
+            entry["status"] = o.status.value
+        entry["applies_from"] = o.applies_from
+    entry["citation"] = o.rule.citation.pinpoint
+    return entry
 
 
 def load_scenario(path: Path) -> tuple[ScenarioFile, dict[str, Any]]:
@@ -136,3 +162,29 @@ def load_scenario(path: Path) -> tuple[ScenarioFile, dict[str, Any]]:
     assert scenario.descriptor_file is not None
     target = (path.parent / scenario.descriptor_file).resolve()
     return scenario, load_bytes(read_input(target, MAX_BYTES, what="descriptor")).data
+
+
+def scenario_files(root: Path) -> list[Path]:
+    """The scenario files of a rule-data folder: ``<code>/<instrument>/tests/*.yaml``."""
+    return sorted(root.glob("*/*/tests/*.yaml"))
+
+
+def run_case(scenario: ScenarioFile, data: dict[str, Any], index: int, book: Rulebook) -> list[str]:
+    """The differences for one case of a scenario (empty when it matches)."""
+    from compliance.descriptor.model import Descriptor
+    from compliance.law.engine import assess
+
+    case = scenario.cases[index]
+    assessment = assess(Descriptor.model_validate(data), book, case.as_of)
+    return check_case(assessment, case.expect, strict=scenario.strict)
+
+
+def suggested_entries(scenario: ScenarioFile, data: dict[str, Any], index: int, book: Rulebook) -> dict[str, dict[str, Any]]:
+    """For one case: the obligations that apply but are not listed, pinned as they stand now,
+    for a reviewer to check against the law before adding them."""
+    from compliance.descriptor.model import Descriptor
+    from compliance.law.engine import assess
+
+    case = scenario.cases[index]
+    assessment = assess(Descriptor.model_validate(data), book, case.as_of)
+    return {o.id: pinned(o) for o in sorted(unlisted_applying(assessment, case.expect), key=lambda o: o.id)}
