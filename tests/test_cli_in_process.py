@@ -32,7 +32,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 @pytest.mark.parametrize("which", ["ai-system", "rule", "jurisdiction", "obligations", "scenario",
-                                   "crosswalk"])
+                                   "crosswalk", "coverage"])
 def test_schema_prints_the_generated_schema(which: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "schema", "--which", which)
     assert (code, err) == (ExitCode.OK, "")

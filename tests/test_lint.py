@@ -72,7 +72,45 @@ def test_exclusive_arms_pass(rules: Path) -> None:
     arms = ("effective:\n  - {from: 2025-01-01, when: {fact: organisation.public_authority, equals: true}, basis: Art. 9}\n"
             "  - {from: 2025-06-01, when: {not: {fact: organisation.public_authority, equals: true}}, basis: Art. 10}\n")
     write(rules, "zz/act/obligations/art_05_x.yaml", _rule("{fact: system.name, equals: x}", arms))
-    assert lint(rules)[0] == []
+    assert lint(rules)[0] == ["jurisdictions/zz/act/coverage: rule zz.act.art_05_x (Art. 5) is not named by "
+                              "any provision of the map [coverage]"]
+
+
+COVERAGE = "zz/act/coverage/map.yaml"
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    ("  ranges:\n", "  extra: [Art. 6]\n  ranges:\n",
+     "unit 'Art. 6' of the structure is missing (list its provisions or say why not)"),
+    ("  - unit: Art. 5\n", "  - unit: Art. 7\n", "unit 'Art. 7' is not in the declared structure"),
+    ("rules: [zz.act.art_03_public]", "rules: [zz.act.art_03_publik]", "rule zz.act.art_03_publik does not exist"),
+    ("rules: [zz.act.art_03_public]", "facts: [system.no_such_fact]",
+     "fact path 'system.no_such_fact' does not exist in the descriptor model"),
+    ("{pinpoint: Art. 3,", "{pinpoint: Art. 30,", "Art. 30: the pinpoint is not inside unit 'Art. 3'"),
+    ("{pinpoint: Art. 3,", "{pinpoint: Article 3,", "Article 3: pinpoint is not canonical"),
+    ("rules: [zz.act.art_03_public]", "documents: [nowhere]", "document tag 'nowhere' is not used by any rule"),
+    ("rules: [zz.act.art_03_public]", "documents: [nowhere]",
+     "rule zz.act.art_03_public (Art. 3) is not named by any provision of the map"),
+    ("rules: [zz.act.art_03_public]", "rules: [zz.act.art_03_public], not_modelled: {reason: not_yet, note: x}",
+     "give either rules/documents/facts (how it is encoded) or not_modelled (why not)"),
+    ("structure:\n", "xstructure:\n", "map.yaml:5:1: error: unknown key 'xstructure'"),
+])
+def test_coverage_defects_are_found(rules: Path, old: str, new: str, needle: str) -> None:
+    text = (rules / COVERAGE).read_text("utf-8")
+    assert old in text
+    write(rules, COVERAGE, text.replace(old, new, 1))
+    findings, _ = lint(rules, ["coverage"])
+    assert any(needle in f for f in findings), findings
+
+
+def test_a_binding_instrument_without_a_map_is_found(rules: Path) -> None:
+    shutil.rmtree(rules / "zz/act/coverage")
+    findings, _ = lint(rules, ["coverage"])
+    assert findings == ["jurisdictions/zz/act/coverage/: no coverage map for instrument 'act' (4 rules cite it) "
+                        "[coverage]"]
+    manifest = rules / "zz/jurisdiction.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace("short: TA}", "short: TA, binding: false}"), "utf-8")
+    assert lint(rules, ["coverage"])[0] == []
 
 
 def test_cycle_is_found(rules: Path) -> None:

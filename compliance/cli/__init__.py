@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from compliance.cli.lazy import LazyGroup
+from compliance.cli.lazy import LazyGroup, LazyRulesGroup
 from compliance.errors import ComplianceError, ExitCode, UsageError
 from compliance.version import __version__
 
@@ -139,7 +139,7 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool, no_legal_checks: b
 @cli.command()
 @click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write all generated schemas into this folder instead of printing.")
-@click.option("--which", type=click.Choice(["ai-system", "rule", "jurisdiction", "obligations", "scenario", "crosswalk"]),
+@click.option("--which", type=click.Choice(["ai-system", "rule", "jurisdiction", "obligations", "scenario", "crosswalk", "coverage"]),
               default="ai-system", show_default=True, help="Which schema to print.")
 def schema(write_dir: Path | None, which: str) -> None:
     """Print (or write) the JSON Schemas generated from the models."""
@@ -268,7 +268,7 @@ def graph(file: Path, fmt: str, as_of: dt.date | None, rules_dir: Path | None) -
     click.echo(export(evaluated_graph(assessment), fmt), nl=False)
 
 
-@cli.group()
+@cli.group(cls=LazyRulesGroup)
 def rules() -> None:
     """Work with the rule data."""
 

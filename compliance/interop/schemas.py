@@ -94,6 +94,13 @@ def _crosswalk_schema() -> dict[str, Any]:
     return _schema(Crosswalk, "crosswalk.schema.json", "Crosswalk file (jurisdictions/_crosswalks/*.yaml)")
 
 
+def _coverage_schema() -> dict[str, Any]:
+    from compliance.law.models.coverage import CoverageFile
+
+    return _schema(CoverageFile, "coverage.schema.json",
+                   "Coverage map of an instrument (jurisdictions/*/*/coverage/*.yaml)")
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
     from compliance.law.output_schema import OBLIGATIONS_SCHEMA
     from compliance.law.scenario import ScenarioFile
@@ -107,6 +114,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
         **_incident_schemas(),
         "licence.schema.json": _licence_schema(),
         "crosswalk.schema.json": _crosswalk_schema(),
+        "coverage.schema.json": _coverage_schema(),
     }
 
 

@@ -375,6 +375,27 @@ def crosswalk_references(book: Rulebook) -> Iterator[str]:
                 yield f"{shown}: row {row.id}: pinpoint {row.provision.pinpoint!r} is not canonical"
 
 
+@lint_check("coverage")
+def coverage(book: Rulebook) -> Iterator[str]:
+    """Coverage maps (<instrument>/coverage/) account for every unit of each binding instrument
+    cited by rules, and every rule is named by a provision; rules, facts and documents they name
+    exist."""
+    from compliance.law.coverage import coverage_problems, load_coverage
+
+    try:
+        maps = load_coverage(book.root)
+    except RuleDataError as exc:
+        yield exc.message
+        return
+    document_keys = {tag.split(".")[0] for loaded in book.rules.values()
+                     for tag in loaded.rule.documents or []}
+    yield from coverage_problems(
+        book, maps,
+        pinpoint_ok=lambda p: bool(PINPOINT.match(p)),
+        fact_ok=lambda path: _resolve(path, {}) is not None,
+        document_ok=lambda tag: tag.split(".")[0] in document_keys)
+
+
 def _all_load_errors(root: Path) -> list[str]:
     """Every file that fails to load, not just the first (lint collects, then reports)."""
     from compliance.law.models.rule import Jurisdiction, Rule

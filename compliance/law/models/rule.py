@@ -284,6 +284,9 @@ class Instrument(_Strict):
     """ELI, CELEX or official-journal reference."""
     url: str | None = None
     amended_by: list[str] | None = None
+    binding: bool = True
+    """False for guidance, voluntary codes and instruments repealed before they took effect: such
+    an instrument needs no coverage map (``coverage/``); a binding one cited by rules does."""
 
 
 class Tier(_Strict):
