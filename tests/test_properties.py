@@ -309,3 +309,83 @@ def test_stating_a_yes_no_fact_never_undoes_a_decided_verdict(rulebook, data: di
     decided = {o.id: o.verdict for o in before.obligations() if o.verdict.value != "undetermined"}
     now = {o.id: o.verdict for o in after.obligations()}
     assert {k: now.get(k) for k in decided} == decided
+
+
+_RULE_ID = __import__("re").compile(r"\b[a-z][a-z0-9_]*\.[a-z0-9_]+\.[a-z0-9_]+\b")
+
+
+_READS: dict[str, str] = {}
+
+
+def _rule_reads(rulebook, rid: str) -> str:
+    if rid not in _READS:
+        _READS[rid] = _rule_reads_uncached(rulebook, rid)
+    return _READS[rid]
+
+
+def _rule_reads_uncached(rulebook, rid: str) -> str:
+    """The text of every rule an obligation's verdict can depend on: its own file, the
+    classifications it names (transitively) and those granting a role it addresses, with the
+    sources of the derived facts they use appended."""
+    from compliance.law.facts import DERIVED_FROM
+
+    texts: list[str] = []
+    pending, seen = [rid], set()
+    target = rulebook.rules[rid]
+    for other in rulebook.rules.values():  # roles granted by classifications (Art. 25 and the like)
+        if other.rule.grants_role and other.rule.grants_role in (target.rule.addressees or []):
+            pending.append(other.id)
+    while pending:
+        current = pending.pop()
+        if current in seen or current not in rulebook.rules:
+            continue
+        seen.add(current)
+        text = rulebook.rules[current].path.read_text("utf-8")
+        texts.append(text)
+        pending.extend(_RULE_ID.findall(text))
+    joined = "\n".join(texts)
+    return joined + "\n" + "\n".join(src for derived, sources in DERIVED_FROM.items()
+                                      if derived.split(".", 1)[1] in joined for src in sources)
+
+
+def _recruitment_deployer() -> dict:
+    from compliance.law.scenario import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    data = load_scenario(root / "jurisdictions/eu/ai_act/tests/deployers_employer_recruitment.yaml")[1]
+    organisation = {k: v for k, v in data["organisation"].items() if k != "own_name_on_existing_high_risk_system"}
+    return {**data, "organisation": organisation}
+
+
+@FAST
+@given(descriptor, st.sampled_from(_yes_no_fields()), st.booleans(), AS_OF)
+# a deployer that puts its name on a high-risk system becomes its provider (Art. 25(1)(a)): the
+# provider duties change although their own rules never name the fact
+@example(_recruitment_deployer(), ("organisation", None, "own_name_on_existing_high_risk_system"), True,
+         dt.date(2028, 1, 1))
+def test_a_fact_no_rule_of_an_obligation_reads_never_changes_its_verdict(rulebook, data: dict, where: tuple,
+                                                                          value: bool, as_of: dt.date) -> None:
+    """Locality: an obligation's verdict, status and date depend only on the facts its rule
+    data names (its own condition and dated arms, the classifications it refers to, the
+    role-granting classifications of its addressees). Stating, or changing, any other yes/no fact
+    of the organisation or the system — one the law makes irrelevant to that duty — changes
+    nothing about it."""
+    section, group, name = where
+    part = dict(data[section])
+    target = dict(part.get(group) or {}) if group else part
+    assume(group is None or part.get(group))
+    assume(target.get(name) is not value)
+    target[name] = value
+    if group:
+        part[group] = target
+    before = assess(Descriptor.model_validate(data), rulebook, as_of, explain=False)
+    after = assess(Descriptor.model_validate({**data, section: part}), rulebook, as_of, explain=False)
+    now = {o.id: (o.verdict, o.status, o.applies_from) for o in after.obligations()}
+    checked = 0
+    for o in before.obligations():
+        base = o.id.split("@", 1)[0]
+        if name in _rule_reads(rulebook, base):
+            continue
+        checked += 1
+        assert now[o.id] == (o.verdict, o.status, o.applies_from), (o.id, name, value)
+    event(f"obligations the fact cannot touch: {'some' if checked else 'none'}")
