@@ -111,3 +111,13 @@ def test_a_bad_or_unasked_answer_writes_nothing(tmp_path: Path) -> None:
     dry = _run(["ask", str(file), "--as-of", "2027-01-15", "--dry-run", "--answer", "system.output_used_in_eu=yes"])
     assert dry.exit_code == 0 and dry.stdout.endswith("  output_used_in_eu: true\n")
     assert file.read_text("utf-8") == OUTSIDE_EU
+
+
+def test_an_answer_keeps_the_other_nulls_and_drops_its_init_note() -> None:
+    text = ("organisation:\n"
+            "  country: null     # TODO code  [#1: decides 3 obligations — answer first]\n"
+            "  size: null        # TODO size  [#2: decides 1 obligation — answer first]\n")
+    assert apply_answers(text, {"organisation.country": "FR"}) == (
+        "organisation:\n"
+        "  country: FR       # TODO code\n"
+        "  size: null        # TODO size  [#2: decides 1 obligation — answer first]\n")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from compliance.descriptor.model import Descriptor
 from compliance.law.deciding import deciding_facts
@@ -123,3 +126,113 @@ def test_undetermined_duties_waiting_on_the_same_facts_share_one_line(rulebook) 
     short, full = render_assessment_text(report), render_assessment_text(report, show_all=True)
     assert "obligations wait on the same facts" in short and "obligations wait on the same facts" not in full
     assert len(short.splitlines()) < len(full.splitlines())
+
+
+# --------------------------------------------------------------------------- the pack's index page
+
+
+@pytest.mark.slow
+def test_pack_index_leads_with_the_deciding_questions() -> None:
+    """The session's hiring pack (one obligation undetermined for want of one fact): the index
+    names the question, its path, what it decides, the citation and `compliance ask`."""
+    from _packs import pack
+
+    index = (pack("hiring") / "index.html").read_text("utf-8")
+    section = index[index.index('<h2 id="deciding-questions">'):index.index('<h2 id="documents">')]
+    assert index.index("Questions that decide the most") < index.index("<th>Document</th>")
+    assert "Answer this 1 question to decide 1 obligation (of 1 undetermined)" in section
+    assert "<code>model.significant_generality</code>" in section
+    assert "significant generality and competently performs a wide range" in section  # the field's description
+    assert "<td>1</td><td>Art. 53(1)(a)</td>" in section
+    assert "<code>compliance ask hiring.yaml</code>" in section
+
+
+def _info(name: str = "ai-system.yaml") -> Any:
+    from compliance.documents.context import PackInfo
+
+    return PackInfo(as_of=dt.date(2027, 12, 2), descriptor_sha256="0" * 64, descriptor_name=name,
+                    descriptor_dir=ROOT, tool_version="t", rules_version="r",
+                    instruments={"eu": {"ai_act": "AI Act"}, "us_co": {"sb": "SB"}})
+
+
+def test_index_questions_are_the_engines(rulebook) -> None:
+    """From the engine's JSON: the same questions, in the same order, with the same counts as
+    ``deciding_facts`` in obligations.json; citations in the assessment's order, each once."""
+    from compliance.documents.context import deciding_context
+
+    data = json.loads(json.dumps(assess_selected(_sparse_deployer(), rulebook, dt.date(2027, 12, 2)).to_json()))
+    ctx = deciding_context(data, _info())
+    assert [(q["fact"], q["decides"], q["blocks"]) for q in ctx["questions"]] == [
+        (q["fact"], q["decides"], q["blocks"]) for q in data["deciding_facts"]]
+    assert ctx["decided"] == sum(q["decides"] for q in data["deciding_facts"])
+    cites = {o["id"]: o["citation"] for j in data["jurisdictions"] for o in j["obligations"]}
+    for row, q in zip(ctx["questions"], data["deciding_facts"], strict=True):
+        expected = list(dict.fromkeys(cites[i] for i in cites if i in set(q["obligations_decided"])))
+        if q["decides"]:
+            assert row["citations"] + ["…"] * row["more"] == expected[:8] + ["…"] * max(0, len(expected) - 8)
+        assert row["label"], row["fact"]
+    assert ctx["pending"] == [] and ctx["descriptor"] == "ai-system.yaml"
+
+
+def test_index_questions_wait_for_territorial_reach_and_name_instruments() -> None:
+    from compliance.documents.context import deciding_context
+
+    def ob(ident: str, code: str, instrument: str, cite: str, missing: list[str]) -> dict[str, Any]:
+        return {"id": ident, "jurisdiction": code, "instrument": instrument, "citation": cite,
+                "verdict": "undetermined" if missing else "applies", "missing_facts": missing}
+
+    data = {
+        "selection": [{"jurisdiction": "eu", "selected": True, "reason": "r", "pending_on": ["system.output_used_in_eu"]},
+                      {"jurisdiction": "us_co", "selected": True, "reason": "r"}],
+        "jurisdictions": [
+            {"code": "eu", "name": "European Union", "obligations": [ob("e1", "eu", "ai_act", "Art. 4", ["organisation.size"])]},
+            {"code": "us_co", "name": "Colorado", "obligations": [
+                ob("c1", "us_co", "sb", "§ 1", ["organisation.size"]),
+                ob("c2", "us_co", "sb", "§ 2", ["organisation.size", "system.use_cases[u].profiling"]),
+                ob("c3", "us_co", "sb", "§ 3", [])]},
+        ],
+    }
+    ctx = deciding_context(data, _info())
+    assert ctx["pending"] == [{"jurisdiction": "eu", "name": "European Union", "facts": ["system.output_used_in_eu"]}]
+    assert [(q["fact"], q["decides"], q["citations"]) for q in ctx["questions"]] == [
+        ("organisation.size", 1, ["§ 1"]), ("system.use_cases[u].profiling", 1, ["§ 2"])]  # e1 waits on the EU's reach
+    assert ctx["undetermined"] == 2 and ctx["decided"] == 2
+    # citations from two instruments: each named
+    data["selection"] = []
+    cites = [q["citations"] for q in deciding_context(data, _info())["questions"]]
+    assert cites[0] == ["AI Act Art. 4", "SB § 1"]
+
+
+def test_index_says_so_when_nothing_is_undetermined() -> None:
+    from compliance.documents.context import deciding_context
+    from compliance.documents.environment import make_environment
+
+    empty = deciding_context({"jurisdictions": [{"code": "eu", "obligations": []}]}, _info())
+    html = make_environment().get_template("base/index.html.j2").render(
+        system={"name": "S", "id": "s", "version": ""}, as_of="2027-12-02", descriptor_sha256="0" * 64,
+        rules_version="r", tool_version="t", deciding=empty, documents=[])
+    assert "Nothing is undetermined: the stated facts decide every obligation." in html
+    assert "Answer th" not in html
+
+
+def test_index_is_deterministic_for_a_descriptor_with_gaps(tmp_path: Path) -> None:
+    """A starter (many gaps) built twice with the real engine: the same index.html, whose
+    questions are those of obligations.json."""
+    from importlib.resources import files
+
+    from compliance.documents.pack import build_pack
+
+    source = tmp_path / "deployer.yaml"
+    source.write_text(files("compliance").joinpath("starters", "deployer.yaml").read_text("utf-8"), "utf-8")
+    day = dt.date(2026, 11, 25)
+    first = build_pack(source, tmp_path / "a", day, {"html"}, None)
+    second = build_pack(source, tmp_path / "b", day, {"html"}, None)
+    index = (first / "index.html").read_bytes()
+    assert index == (second / "index.html").read_bytes()
+    text = index.decode("utf-8")
+    facts = [q["fact"] for q in json.loads((first / "obligations.json").read_text("utf-8"))["deciding_facts"]]
+    assert len(facts) > 1
+    positions = [text.index(f"<code>{f}</code>") for f in facts]
+    assert positions == sorted(positions)
+    assert f"Answer these {len(facts)} questions to decide" in text
+    assert "<code>compliance ask deployer.yaml</code>" in text

@@ -162,17 +162,28 @@ def schema(write_dir: Path | None, which: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("ai-system.yaml"),
               show_default=True, help="Where to write the starter descriptor.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(profile: str, output: Path, force: bool) -> None:
-    """Write a commented starter descriptor for a profile."""
+@as_of_option
+def init(profile: str, output: Path, force: bool, as_of: dt.date | None) -> None:
+    """Write a commented starter descriptor for a profile. The starter is evaluated, and the
+    questions that decide the most undetermined obligations get a note on their line, e.g.
+    ``[#1: decides 12 obligations — answer first]`` (the ones `compliance ask` asks)."""
     from importlib.resources import files as resource_files
 
+    from compliance.cli.starter import rank_starter
     from compliance.io.fsutil import atomic_write_text
 
     if output.exists() and not force:
         raise UsageError(f"{output} already exists", "pass --force to overwrite it")
     text = resource_files("compliance").joinpath("starters", f"{profile}.yaml").read_text("utf-8")
-    atomic_write_text(output, text)
+    ranked = rank_starter(text, output, resolve_as_of(as_of))
+    atomic_write_text(output, ranked.text)
     click.echo(f"wrote {output} ({profile}); edit it, then run: compliance validate {output}")
+    if ranked.questions:
+        n = len(ranked.questions)
+        click.echo(f"Answer these {n} question{'s' if n != 1 else ''} first: they decide {ranked.decided} of the "
+                   f"{ranked.undetermined} undetermined obligations (run: compliance ask {output})")
+        for rank, (path, noted) in enumerate(ranked.questions, start=1):
+            click.echo(f"  #{rank:<3} {path}" + ("" if noted else "   (not in the file: add it)"))
 
 
 # --------------------------------------------------------------------------- obligations

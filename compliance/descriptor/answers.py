@@ -4,8 +4,10 @@ kept (ruamel.yaml's round trip: untouched lines stay byte for byte as they were)
 A question is a fact path as the engine names it (``system.use_cases[triage].profiling``,
 ``models[m1].training_compute.flop``). :func:`question_for` says what kind of answer the
 descriptor format takes there (yes/no, one of a list, several of a list, a date, a number, a
-text) or that it cannot be answered inline (a list of objects: edit the file). Pure: text in,
-text out; reading and writing files is the command line's job.
+text) or that it cannot be answered inline (a list of objects: edit the file).
+:func:`add_notes` puts a note on the line of an unanswered question (``compliance init`` ranks a
+starter's questions so). Pure: text in, text out; reading and writing files is the command
+line's job.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -151,6 +154,9 @@ def _yaml() -> Any:
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # an unanswered `key: null` stays `key: null` (ruamel writes an empty value by default)
+    yaml.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
     return yaml
 
 
@@ -160,10 +166,35 @@ def apply_answers(text: str, answers: dict[str, Any]) -> str:
     yaml = _yaml()
     data = yaml.load(text)
     for path, value in answers.items():
+        _drop_notes(data, path)
         _set(data, _segments(path), path, value)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+_NOTE = re.compile(r"\s*\[#\d+: [^\]]* — answer first\]")
+
+
+def _drop_notes(data: Any, path: str) -> None:
+    """Remove the ``[#n: … — answer first]`` notes ``init`` put on the lines of ``path`` and its
+    ancestors: once answered, the question is no longer open."""
+    node = data
+    for name, selector in _segments(path):
+        if not isinstance(node, dict) or name not in node:
+            return
+        comments = getattr(getattr(node, "ca", None), "items", {}).get(name)
+        token = comments[2] if comments and len(comments) > 2 else None
+        if token is not None and _NOTE.search(token.value):
+            token.value = _NOTE.sub("", token.value.rstrip("\n")) + "\n"
+            if token.value.strip() == "#":
+                comments[2] = None
+        node = node[name]
+        if selector is not None:
+            try:
+                node = _element(node, selector, path)
+            except AnswerError:
+                return
 
 
 def _set(data: Any, segments: list[tuple[str, str | None]], path: str, value: Any) -> None:
@@ -195,3 +226,63 @@ def _element(items: Any, selector: str, path: str) -> Any:
     if selector.isdigit() and int(selector) < len(items):
         return items[int(selector)]
     raise AnswerError(f"{path}: no element {selector}")
+
+
+def _note_line(data: Any, path: str) -> tuple[Any, str] | None:
+    """(mapping, key) on whose line a note on ``path`` goes: the key of ``path`` itself, or of
+    its nearest ancestor stated as null (``training_compute: null`` for
+    ``models[m1].training_compute.flop``); None when the path is not in the file or holds a
+    value (only unknowns are annotated, and a null always sits on its key's line)."""
+    segments = _segments(path)
+    node = data
+    for index, (name, selector) in enumerate(segments):
+        if not isinstance(node, dict) or not hasattr(node, "lc") or name not in node:
+            return None
+        if node[name] is None:
+            return node, name
+        if index == len(segments) - 1:
+            return None
+        node = node[name]
+        if selector is not None:
+            try:
+                node = _element(node, selector, path)
+            except AnswerError:
+                return None
+    return None
+
+
+def add_notes(text: str, notes: Sequence[tuple[Sequence[str], str]]) -> tuple[str, dict[int, str]]:
+    """``text`` with each note added at the end of the line of the first of its paths stated as
+    null (after the line's comment, else as a new comment; a line takes one note, the first),
+    and for each note placed, its index -> the path it went to. The round-trip loader only
+    locates the lines: every other byte stays as it was. A result that would not load to the
+    same data raises AnswerError."""
+    yaml = _yaml()
+    data = yaml.load(text)
+    lines = text.splitlines(keepends=True)
+    placed: dict[int, str] = {}
+    taken: set[int] = set()
+    for index, (paths, note) in enumerate(notes):
+        for path in paths:
+            try:
+                found = _note_line(data, path)
+            except AnswerError:  # not a fact path
+                continue
+            if found is None:
+                continue
+            mapping, key = found
+            line, column = mapping.lc.key(key)
+            if line in taken or line >= len(lines):
+                continue
+            taken.add(line)
+            placed[index] = path
+            body = lines[line].rstrip("\r\n")
+            ending = lines[line][len(body):]
+            # the value is null: after the key's colon there is at most `null` or `~` and a comment
+            commented = "#" in body[column:].partition(":")[2]
+            lines[line] = body.rstrip() + ("  " if commented else "  # ") + note + ending
+            break
+    out = "".join(lines)
+    if yaml.load(out) != data:
+        raise AnswerError("the notes would change the descriptor's data")
+    return out, placed

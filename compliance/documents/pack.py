@@ -28,6 +28,7 @@ from compliance.descriptor.model import Descriptor
 from compliance.documents import pack_inputs as incremental
 from compliance.documents.context import (
     PackInfo,
+    deciding_context,
     evidence_records,
     incident_log_context,
     load_structure,
@@ -270,11 +271,11 @@ def _stylesheet(templates_dir: Path | None) -> Markup:
 
 
 def _index_html(
-    descriptor: Descriptor, info: PackInfo, decisions: Iterable[Decision], templates_dir: Path | None,
-    formats: frozenset[str] | set[str] = frozenset({"pdf"}),
+    descriptor: Descriptor, assessment: Mapping[str, Any], info: PackInfo, decisions: Iterable[Decision],
+    templates_dir: Path | None, formats: frozenset[str] | set[str] = frozenset({"pdf"}),
 ) -> str:
-    """The pack's index page; each present document links the file this build wrote (the PDF,
-    or the HTML rendition when only HTML was asked for)."""
+    """The pack's index page: the deciding questions, then the documents, each present one linking
+    the file this build wrote (the PDF, or the HTML rendition when only HTML was asked for)."""
     suffix = "pdf" if "pdf" in formats else "html"
     env = make_environment(templates_dir)
     return env.get_template("base/index.html.j2").render(
@@ -284,6 +285,7 @@ def _index_html(
         descriptor_sha256=info.descriptor_sha256,
         rules_version=info.rules_version,
         tool_version=info.tool_version,
+        deciding=deciding_context(assessment, info),
         documents=[
             {"title": d.spec.title, "model": d.model_id or "", "present": d.present,
              "file": f"{d.stem}.{suffix}" if d.present else "", "reason": d.reason,
@@ -413,7 +415,7 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
             ctx = {**doc.context, "inline_css": css}
             files[f"{doc.decision.stem}.html"] = env.get_template(
                 doc.decision.spec.template).render(ctx).encode("utf-8")
-    files[INDEX_FILE] = _index_html(descriptor, info, decisions, templates_dir,
+    files[INDEX_FILE] = _index_html(descriptor, assessment, info, decisions, templates_dir,
                                     formats).encode("utf-8")
     manifest = {
         "tool": {"name": "compliance", "version": info.tool_version},

@@ -6,7 +6,8 @@ One module per document family, over two shared ones:
 - ``base``: pack-wide facts (PackInfo), evidence records, each document's header;
 - ``structured``: documents whose legal structure is a ``<document>.sections.yaml`` file;
 - ``transparency``: the pack's transparency report;
-- ``incident_log``: the incident log, from the incident register.
+- ``incident_log``: the incident log, from the incident register;
+- ``deciding``: the pack index's questions that decide the most undetermined obligations.
 
 Templates receive only dicts, lists, strings and numbers; no pydantic objects and no callables.
 This package re-exports the names the pack builder and the tests import.
@@ -15,6 +16,7 @@ This package re-exports the names the pack builder and the tests import.
 from __future__ import annotations
 
 from compliance.documents.context.base import PackInfo, evidence_records
+from compliance.documents.context.deciding import deciding_context
 from compliance.documents.context.incident_log import incident_log_context
 from compliance.documents.context.structured import (
     _Walker,
@@ -27,6 +29,7 @@ from compliance.documents.context.transparency import transparency_context
 __all__ = [
     "PackInfo",
     "_Walker",
+    "deciding_context",
     "evidence_records",
     "incident_log_context",
     "load_structure",
