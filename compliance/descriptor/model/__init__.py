@@ -68,8 +68,10 @@ from compliance.descriptor.model.system import (
     ProhibitedPracticeScreening,
     RemoteBiometricIdentification,
     Stage,
+    SupplyKind,
     SyntheticContent,
     System,
+    ThirdPartySupply,
 )
 from compliance.descriptor.model.use_cases import (
     AnnexIProduct,
@@ -127,9 +129,11 @@ __all__ = [
     "Setting",
     "SizeClass",
     "Stage",
+    "SupplyKind",
     "SyntheticContent",
     "System",
     "SystemicRisk",
+    "ThirdPartySupply",
     "TrainingCompute",
     "TrainingData",
     "UseCase",

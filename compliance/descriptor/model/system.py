@@ -1,5 +1,6 @@
 """The AI system as a whole: markets, purpose, lifecycle and design changes, transparency and
-biometric features, the prohibited-practice screening, and its use cases (``use_cases``)."""
+biometric features, the prohibited-practice screening, third-party supplies, and its use cases
+(``use_cases``)."""
 
 from __future__ import annotations
 
@@ -158,6 +159,28 @@ class ProhibitedPracticeScreening(_Model):
     enforcement: the objective relied on, or none."""
 
 
+class SupplyKind(str, Enum):
+    ai_system = "ai_system"
+    general_purpose_ai_model = "general_purpose_ai_model"
+    ai_model = "ai_model"
+    tool = "tool"
+    service = "service"
+    component = "component"
+    process = "process"
+
+
+class ThirdPartySupply(_Model):
+    """Something a third party supplies that is used for or integrated in the system."""
+
+    supplier: NonEmptyText | None = None
+    """Who supplies it."""
+    kind: SupplyKind | None = None
+    """What is supplied: ai_system, general_purpose_ai_model, ai_model (any other AI model),
+    tool, service, component or process."""
+    public_free_open_source: StrictBool | None = None
+    """The supplier makes it accessible to the public under a free and open-source licence."""
+
+
 class System(_Model):
     id: Identifier
     """Stable identifier of the system."""
@@ -204,10 +227,14 @@ class System(_Model):
     features: Features | None = None
     """Transparency-relevant and biometric features."""
     use_cases: Annotated[list[UseCase], Field(max_length=MAX_USE_CASES)] | None = None
-    """Use cases, each with its classification facts (at most 50: describe a larger estate as
-    several systems)."""
+    """Use cases, each with its classification facts (at most 1,000: describe a larger estate
+    as several systems)."""
     prohibited_practices: ProhibitedPracticeScreening | None = None
     """Answers to the prohibited-practice screening."""
+    third_party_supplies: list[ThirdPartySupply] | None = None
+    """AI systems, AI models, tools, services, components or processes that third parties
+    supply and that are used for or integrated in this system ([] = none). Third-party models
+    already listed in models need not be repeated here."""
     built_on_gpai_model_of_same_provider: StrictBool | None = None
     """The system is based on a general-purpose AI model provided by the same provider or
     undertaking."""
