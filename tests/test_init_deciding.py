@@ -63,9 +63,9 @@ def _located(text: str, path: str) -> int:
 def test_init_notes_the_deciding_questions_in_ranked_order(tmp_path: Path, profile: str, rulebook) -> None:
     from ruamel.yaml import YAML
 
-    from compliance.cli.ask import _questions
     from compliance.descriptor.validation import parse_descriptor
     from compliance.law.engine.evaluator import assess_selected
+    from compliance.law.questions import questions as _questions
 
     original = _starter(profile)
     written, output = _init(tmp_path, profile)

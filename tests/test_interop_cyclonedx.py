@@ -218,3 +218,15 @@ def test_validation_path_does_not_import_the_interop_libraries() -> None:
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
                             text=True, cwd=ROOT, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("%", "%25"), ("a b", "a%20b"), ("\ue000", "%EE%80%80"), ("%zz", "%25zz"),
+    ("https://x.org/a%20b?q=é#f", "https://x.org/a%20b?q=%C3%A9#f"),
+])
+def test_urls_become_valid_uri_references(url: str, expected: str) -> None:
+    """Found by Hypothesis: a private-use character or a lone % in a source URL made the BOM
+    invalid (format iri-reference)."""
+    from compliance.interop.cyclonedx import _uri
+
+    assert _uri(url) == expected

@@ -78,10 +78,10 @@ def test_obligations_text_header_and_jurisdictions_left_out(recruitment, ruleboo
 def test_obligations_text_groups_count_and_list_each_obligation(recruitment) -> None:  # type: ignore[no-untyped-def]
     obligations = recruitment.obligations()
     counts = Counter(_group(o) for o in obligations)
-    assert counts["in_force"] == 1 and counts["upcoming"] == 44
+    assert counts["in_force"] == 1 and counts["upcoming"] == 45
     text = render_assessment_text(recruitment, ids=True)
     headers = [line for line in text.split("\n") if line.endswith(":") and not line.startswith(" ")]
-    assert headers == ["Classifications that hold:", "In force (1):", "Upcoming (44):"]
+    assert headers == ["Classifications that hold:", "In force (1):", "Upcoming (45):"]
     assert f"Does not apply: {counts['does_not_apply']} (use --all to list them)" in text
     in_force = _block(text, "In force (1):")
     assert in_force == [
@@ -89,8 +89,8 @@ def test_obligations_text_groups_count_and_list_each_obligation(recruitment) -> 
         "  Art. 4(1)                Support the AI literacy of staff and others operating the "
         "system — from 2025-02-02",
         "                           id: eu.ai_act.art_04_ai_literacy"]
-    upcoming = _block(text, "Upcoming (44):")
-    assert upcoming[0] == " as provider:" and len(upcoming) == 1 + 2 * 44
+    upcoming = _block(text, "Upcoming (45):")
+    assert upcoming[0] == " as provider:" and len(upcoming) == 1 + 2 * 45
     lines = text.split("\n")
     for o in obligations:
         marker = f"{'':<27}id: {o.id}"

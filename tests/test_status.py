@@ -96,7 +96,7 @@ def test_rows_agree_with_the_engine(fleet: Path, rulebook) -> None:  # type: ign
         assert row.file == str(path)
     recruitment = rows["recruitment.yaml"]
     assert (recruitment.system, recruitment.name) == ("kandidaatwijzer", "Kandidaatwijzer")
-    assert (recruitment.in_force, recruitment.upcoming, recruitment.next_date) == (1, 44, "2027-12-02")
+    assert (recruitment.in_force, recruitment.upcoming, recruitment.next_date) == (1, 45, "2027-12-02")
     assert recruitment.tiers == {"eu": "high_risk"}
     # its register verifies and, in 2026, nothing is overdue; the chatbot keeps no register
     assert (recruitment.overdue_incidents, recruitment.register_problem) == (0, None)

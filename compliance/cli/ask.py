@@ -13,26 +13,6 @@ from compliance.cli import DATE, resolve_as_of
 from compliance.errors import InputError, UsageError
 
 
-def _askable(fact: str) -> list[str]:
-    """The descriptor fields to ask for ``fact``: itself, or for a derived fact the fields it
-    is derived from (``models[m1].training_compute_flop`` -> ``models[m1].training_compute.flop``)."""
-    from compliance.law.facts import DERIVED_FROM, generic_fact
-
-    generic, owner = generic_fact(fact)
-    sources = DERIVED_FROM.get(generic)
-    if sources is None:
-        return [fact]
-    return [owner + s.removeprefix("model.") if owner else s for s in sources]
-
-
-def _questions(assessment: Any, limit: int) -> list[tuple[str, list[str]]]:
-    """(fact as the engine names it, fields to ask): the territorial questions first, then the
-    deciding facts."""
-    facts = [f for _code, pending in assessment.pending for f in pending]
-    facts += [q.fact for q in assessment.deciding_facts(limit) if q.fact not in facts]
-    return [(f, _askable(f)) for f in facts]
-
-
 @click.command("ask")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--as-of", "as_of", type=DATE, default=None, help="Evaluate at this date (default: today).")
@@ -57,6 +37,7 @@ def ask_command(file: Path, as_of: dt.date | None, limit: int, answers: tuple[st
     from compliance.io.fsutil import atomic_write_text, read_input
     from compliance.io.textsafe import echo
     from compliance.law.engine.evaluator import assess_selected
+    from compliance.law.questions import questions
     from compliance.law.rulebook import load_rulebook
     from compliance.paths import rules_dir as default_rules
 
@@ -70,7 +51,7 @@ def ask_command(file: Path, as_of: dt.date | None, limit: int, answers: tuple[st
     chosen: dict[str, Any] = {}
     by_hand: list[str] = []
     try:
-        for _fact, fields in _questions(before, limit):
+        for _fact, fields in questions(before, limit):
             for path in fields:
                 question = question_for(path)
                 if question is None:

@@ -38,10 +38,10 @@ def rank_starter(text: str, path: Path, as_of: dt.date) -> Ranked:
 
 
 def _rank(text: str, path: Path, as_of: dt.date) -> Ranked:
-    from compliance.cli.ask import _questions
     from compliance.descriptor.answers import add_notes
     from compliance.descriptor.validation import parse_descriptor
     from compliance.law.engine.evaluator import assess_selected
+    from compliance.law.questions import questions as _questions
     from compliance.law.rulebook import load_rulebook
     from compliance.paths import rules_dir
 

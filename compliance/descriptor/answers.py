@@ -183,7 +183,7 @@ def _drop_notes(data: Any, path: str) -> None:
     for name, selector in _segments(path):
         if not isinstance(node, dict) or name not in node:
             return
-        comments = getattr(getattr(node, "ca", None), "items", {}).get(name)
+        comments: Any = getattr(getattr(node, "ca", None), "items", {}).get(name)
         token = comments[2] if comments and len(comments) > 2 else None
         if token is not None and _NOTE.search(token.value):
             token.value = _NOTE.sub("", token.value.rstrip("\n")) + "\n"

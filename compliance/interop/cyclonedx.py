@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import warnings
 from typing import Any
+from urllib.parse import quote
 
 from compliance.descriptor.model import AIModel, Descriptor, Licence
 from compliance.interop._common import (
@@ -37,6 +39,17 @@ from compliance.version import __version__
 SPEC_VERSION = "1.6"
 
 
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _uri(value: str) -> str:
+    """``value`` as a URI reference: characters outside printable ASCII (spaces, private-use
+    and other non-IRI characters a descriptor may hold) percent-encoded as UTF-8, URI syntax
+    characters and existing escapes kept (a lone ``%`` becomes ``%25``), so the BOM's
+    ``iri-reference`` fields always validate."""
+    return quote(_LONE_PERCENT.sub("%25", value), safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
 def _licences(licence: Licence | None) -> list[Any]:
     from cyclonedx import spdx
     from cyclonedx.model import XsUri
@@ -44,7 +57,7 @@ def _licences(licence: Licence | None) -> list[Any]:
 
     if licence is None:
         return []
-    url = XsUri(licence.url) if licence.url else None
+    url = XsUri(_uri(licence.url)) if licence.url else None
     spdx_id = spdx.fixup_id(licence.id)
     if spdx_id is not None:
         return [DisjunctiveLicense(id=spdx_id, url=url)]
@@ -79,7 +92,7 @@ def _model_component(model: AIModel) -> Any:
     )
     if model.documentation_url:
         component.external_references.add(ExternalReference(
-            type=ExternalReferenceType.DOCUMENTATION, url=XsUri(model.documentation_url)))
+            type=ExternalReferenceType.DOCUMENTATION, url=XsUri(_uri(model.documentation_url))))
     base = model.base_model
     if base is not None:
         base_props = base_model_properties(base)
@@ -160,7 +173,7 @@ def _data_entries(model: AIModel) -> dict[str, list[dict[str, Any]]]:
     for i, source in enumerate(sources):
         entry: dict[str, Any] = {"type": "dataset", "name": source.name}
         if source.url:
-            entry["contents"] = {"url": str(XsUri(source.url))}  # percent-encodes spaces
+            entry["contents"] = {"url": str(XsUri(_uri(source.url)))}
         if source.personal_data is True:
             entry["sensitiveData"] = ["personal data"]
         if source.provenance:

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from compliance.law.datafile import parse_data_file
-from compliance.law.models.coverage import OPERATOR_REASONS, CoverageFile, Provision, Structure, Unit
+from compliance.law.models.coverage import (
+    OPERATOR_REASONS,
+    CoverageFile,
+    Provision,
+    Structure,
+    Unit,
+)
 from compliance.law.rulebook import Rulebook
 
 COVERAGE_FOLDER = "coverage"

@@ -72,3 +72,4 @@ def deciding_facts(undetermined: Iterable[tuple[str, Iterable[str]]],
 def decided_by(questions: list[DecidingFact]) -> int:
     """How many obligations answering all ``questions`` decides."""
     return sum(len(q.decides) for q in questions)
+
