@@ -346,3 +346,51 @@ def test_index_not_written_by_compliance_is_not_replaced(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert (out / "index.html").read_text() == "<p>my site</p>"
     assert f"{out / 'index.html'}: not replaced, it was not written by compliance" in result.stderr
+
+
+# --- files in subfolders (release renditions: release/<audience>/<file>) ---------------------
+
+def _manifest(system_id: str, names: list[str]) -> bytes:
+    return json.dumps({"tool": {"name": "compliance"}, "system": {"id": system_id},
+                       "files": [{"path": n} for n in names]}).encode()
+
+
+def test_files_in_subfolders_are_written_replaced_and_dropped(tmp_path: Path) -> None:
+    from compliance.documents.pack_writer import commit_pack
+
+    first = {"a.pdf": b"a", "release/public/a.pdf": b"pa", "release/authority/a.pdf": b"aa"}
+    commit_pack(tmp_path, "s", {**first, "manifest.json": _manifest("s", sorted(first))})
+    pack = tmp_path / "s"
+    assert (pack / "release/public/a.pdf").read_bytes() == b"pa"
+    (pack / "release/public/notes.txt").write_text("mine")  # a user's file inside a subfolder
+    second = {"a.pdf": b"a2", "release/public/a.pdf": b"pa2"}
+    result = commit_pack(tmp_path, "s", {**second, "manifest.json": _manifest("s", sorted(second))})
+    assert (pack / "release/public/a.pdf").read_bytes() == b"pa2"
+    assert not (pack / "release/authority").exists()  # its only file was dropped: the folder too
+    assert (pack / "release/public/notes.txt").read_text() == "mine"
+    assert result.kept == ()  # release/ is the pack's own folder, not a kept one
+
+
+def test_a_linked_subfolder_is_refused_and_nothing_is_written_through_it(tmp_path: Path) -> None:
+    from compliance.documents.pack_writer import PackTargetError, commit_pack
+
+    files = {"a.pdf": b"a"}
+    commit_pack(tmp_path / "out", "s", {**files, "manifest.json": _manifest("s", ["a.pdf"])})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out/s/release").symlink_to(elsewhere)
+    nested = {"a.pdf": b"a", "release/public/a.pdf": b"x"}
+    with pytest.raises(PackTargetError, match="is not a plain folder"):
+        commit_pack(tmp_path / "out", "s", {**nested, "manifest.json": _manifest("s", sorted(nested))})
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "out/s/a.pdf").read_bytes() == b"a"  # the previous pack is intact
+
+
+@pytest.mark.parametrize("name", ["../x.pdf", "release/../../x.pdf", "/etc/x", "a/b/c/d.pdf", ".hidden/x.pdf"])
+def test_a_path_outside_the_pack_is_never_a_pack_file(tmp_path: Path, name: str) -> None:
+    from compliance.documents.pack_writer import commit_pack, record_names
+
+    with pytest.raises(ValueError, match="not a pack file name"):
+        commit_pack(tmp_path, "s", {name: b"x", "manifest.json": _manifest("s", [name])})
+    names, _ = record_names(json.loads(_manifest("s", [name, "ok.pdf"])), "s")
+    assert names == {"ok.pdf"}

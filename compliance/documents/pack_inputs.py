@@ -258,10 +258,11 @@ class PackState:
     def kept(self, target: Path) -> tuple[str, ...]:
         """Entries of ``target`` the pack does not list (folders end in /), as the writer
         reports them after a build."""
+        tops = {name.split("/", 1)[0] for name in self.files}  # release/<audience>/… : release
         try:
             with os.scandir(target) as scan:
                 return tuple(sorted(f"{e.name}/" if e.is_dir(follow_symlinks=False) else e.name
-                                    for e in scan if e.name not in self.files | {JOURNAL}))
+                                    for e in scan if e.name not in tops | {JOURNAL}))
         except OSError:
             return ()
 

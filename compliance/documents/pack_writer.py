@@ -72,7 +72,9 @@ GENERATOR_MARKER = b'<meta name="generator" content="compliance">'
 
 _BACKUP_DIR = ".previous"
 #: Names the writer ever writes into a pack folder (system and model ids share this pattern).
-_PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Paths of pack files: a name, or a name in at most two levels of subfolders
+#: (``release/public/x.pdf``); no segment can be ``..`` or hidden.
+_PACK_PATH = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]*/){0,2}[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STAGING = re.compile(r"^\.(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
 #: Temporary files of :func:`replace_file` (the top-level index; the journal in a pack folder).
 _INDEX_TMP = re.compile(r"^\.index\.html\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
@@ -124,7 +126,7 @@ def _names(values: object) -> set[str] | None:
         name = value.get("path") if isinstance(value, dict) else value
         if not isinstance(name, str):
             return None
-        if _PACK_NAME.match(name):  # never a path: a crafted manifest cannot reach outside
+        if _PACK_PATH.match(name):  # no `..`, no absolute path: a crafted manifest cannot reach outside
             out.add(name)
     return out
 
@@ -302,6 +304,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "xb") as handle:
         handle.write(data)
         handle.flush()
@@ -322,7 +325,29 @@ def is_plain_file(path: Path) -> bool:
         return False
 
 
+def _subfolders_safe(target: Path, name: str, *, create: bool) -> bool:
+    """Whether every folder between ``target`` and the pack file ``name`` is a real folder (no
+    symbolic link could lead a write or a check outside the pack); with ``create``, missing
+    folders are made, and a file or link where a folder belongs raises PackTargetError."""
+    current = target
+    for part in name.split("/")[:-1]:
+        current = current / part
+        if not os.path.lexists(current):
+            if not create:
+                return False
+            current.mkdir(mode=0o755)
+            continue
+        if current.is_symlink() or not current.is_dir():
+            if create:
+                raise PackTargetError(
+                    f"{current} is not a plain folder, and the pack writes {name} there",
+                    "rename or move it; compliance writes only into folders it can see are plain folders")
+            return False
+    return True
+
+
 def _backup(source: Path, backup: Path) -> None:
+    backup.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, backup)
     except OSError:
@@ -335,11 +360,13 @@ def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tup
     owned = owned_names(target, system_id) or set()
     new = set(names)
     for name in sorted(new):
+        _subfolders_safe(target, name, create=True)
         if os.path.lexists(target / name) and (target / name).is_dir():
             raise PackTargetError(
                 f"{target / name} is a folder where the pack writes the file {name}",
                 "rename or move that folder; compliance does not replace folders")
-    obsolete = sorted(n for n in owned - new - {JOURNAL} if is_plain_file(target / n))
+    obsolete = sorted(n for n in owned - new - {JOURNAL}
+                      if _subfolders_safe(target, n, create=False) and is_plain_file(target / n))
     journal = {"tool": {"name": "compliance"}, "system": {"id": system_id},
                "files": sorted((owned | new) - {JOURNAL})}
     previous_journal = (target / JOURNAL).read_bytes() if JOURNAL in owned else None
@@ -362,6 +389,9 @@ def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tup
         for name in obsolete:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target / name)
+            for parent in list((target / name).relative_to(target).parents)[:-1]:
+                with contextlib.suppress(OSError):  # emptied by this build: gone; else kept
+                    (target / parent).rmdir()
         _fsync_dir(target)
         os.replace(staging / MANIFEST, target / MANIFEST)
         committed = True
@@ -383,9 +413,10 @@ def _merge(staging: Path, target: Path, system_id: str, names: list[str]) -> tup
         raise
     with contextlib.suppress(OSError):  # the pack is complete; a left journal is harmless
         os.unlink(target / JOURNAL)
+    tops = {name.split("/", 1)[0] for name in new}
     return tuple(sorted(
         f"{e.name}/" if e.is_dir(follow_symlinks=False) else e.name
-        for e in os.scandir(target) if e.name not in new and e.name != JOURNAL
+        for e in os.scandir(target) if e.name not in tops and e.name != JOURNAL
     ))
 
 
@@ -395,7 +426,7 @@ def commit_pack(out_dir: Path, system_id: str, files: Mapping[str, bytes]) -> Co
     docstring for what is guaranteed."""
     if MANIFEST not in files:
         raise ValueError("a pack needs its manifest")
-    bad = sorted(n for n in files if not _PACK_NAME.match(n))
+    bad = sorted(n for n in files if not _PACK_PATH.match(n))
     if bad:
         raise ValueError(f"not a pack file name: {', '.join(bad)}")
     out_dir.mkdir(parents=True, exist_ok=True)
