@@ -37,3 +37,39 @@ def engine_pack(path: str) -> Path:
 
     source = Path(path)
     return build_pack(source, _ROOT / f"engine-{source.stem}", AS_OF, {"pdf"}, None)
+
+
+SIGN_PASSWORD = b"release-test"
+
+
+@functools.cache
+def signing_key() -> bytes:
+    """A self-signed RSA key and certificate as a PKCS#12 store (password SIGN_PASSWORD), made
+    once per session; never written outside the session's temporary folder."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Release Test Signer")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(7)
+            .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+            .not_valid_after(dt.datetime(2040, 1, 1, tzinfo=dt.UTC))
+            .sign(key, hashes.SHA256()))
+    return pkcs12.serialize_key_and_certificates(
+        b"signer", key, cert, None, serialization.BestAvailableEncryption(SIGN_PASSWORD))
+
+
+@functools.cache
+def release_pack(name: str, run: int = 0) -> Path:
+    """The pack of tests/data/<name>.yaml with signed release renditions (--release --allow-gaps
+    --sign), against the sample assessment."""
+    from compliance.documents.pack import build
+    from compliance.documents.release import ReleaseOptions
+
+    options = ReleaseOptions(allow_gaps=True, p12=signing_key(), password=SIGN_PASSWORD)
+    return build(DATA / f"{name}.yaml", _ROOT / f"release-{name}-{run}", AS_OF, {"pdf"}, None,
+                 assessment=sample_assessment(name), release=options).path

@@ -27,21 +27,21 @@ def _formats(value: str) -> set[str]:
     return chosen
 
 
-Task = tuple[str, str, str, tuple[str, ...], str | None, str | None, bool]
+Task = tuple[str, str, str, tuple[str, ...], str | None, str | None, bool, Any]
 
 
 def _build_one(args: Task) -> dict[str, Any]:
     """Worker: build one pack; return a plain result (picklable) instead of raising."""
     from compliance.documents.pack import build
 
-    file, out, as_of, formats, templates, rules, force = args
+    file, out, as_of, formats, templates, rules, force, release = args
     started = time.perf_counter()
     notes: list[str] = []
     try:
         outcome = build(
             Path(file), Path(out), dt.date.fromisoformat(as_of), set(formats),
             Path(templates) if templates else None, rules_dir=Path(rules) if rules else None,
-            report=notes.append, force=force,
+            report=notes.append, force=force, release=release,
         )
     except ComplianceError as exc:
         return {"file": file, "ok": False, "error": exc.message, "hint": exc.hint,
@@ -73,8 +73,19 @@ def _build_one(args: Task) -> dict[str, Any]:
               default=None, help="Rule data folder (default: the bundled jurisdictions/).")
 @click.option("--force", is_flag=True, default=False,
               help="Build every pack, also those whose inputs match their manifest.")
+@click.option("--release", is_flag=True, default=False,
+              help="Also write clean release renditions per audience under <pack>/release/<audience>/ "
+                   "(authority, downstream, public): no draft banner, gaps, field paths or internal attachments.")
+@click.option("--allow-gaps", is_flag=True, default=False,
+              help="With --release: print a missing item as 'Not provided.' instead of refusing the release.")
+@click.option("--sign", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              metavar="KEY.p12", help="With --release: sign every release PDF (PAdES) with the key and certificate "
+                                      "in this PKCS#12 file; password from COMPLIANCE_SIGN_PASSWORD or a prompt.")
+@click.option("--sign-time", "sign_time", default=None, metavar="YYYY-MM-DDTHH:MM:SSZ",
+              help="Signing time written into the signatures (default: midnight UTC of the as-of date).")
 def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, jobs: int, fmt: str,
-                  templates: Path | None, rules_dir: Path | None, force: bool) -> None:
+                  templates: Path | None, rules_dir: Path | None, force: bool, release: bool,
+                  allow_gaps: bool, sign_key: Path | None, sign_time: str | None) -> None:
     """Build an audit pack for each descriptor FILE: the documents whose obligations apply,
     obligations.json, a copy of the descriptor, index.html and manifest.json; then DIR/index.html
     linking every pack in DIR.
@@ -90,11 +101,12 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
         when = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError:
         raise UsageError(f"{as_of!r} is not a date; write YYYY-MM-DD, e.g. 2026-08-02") from None
+    options = _release_options(release, allow_gaps, sign_key, sign_time, formats)
     _check_unique_ids(files)
     _check_output_folder(out_dir)
     tasks = [
         (str(f), str(out_dir), when.isoformat(), tuple(sorted(formats)),
-         str(templates) if templates else None, str(rules_dir) if rules_dir else None, force)
+         str(templates) if templates else None, str(rules_dir) if rules_dir else None, force, options)
         for f in files
     ]
     several = len(tasks) > 1
@@ -130,6 +142,47 @@ def build_command(files: tuple[Path, ...], out_dir: Path, as_of: str | None, job
             click.echo(f"  hint: {r['hint']}", err=True)
     if failed:
         sys.exit(max(r["code"] for r in failed))
+
+
+def _release_options(release: bool, allow_gaps: bool, sign_key: Path | None, sign_time: str | None,
+                     formats: set[str]) -> Any:
+    """The release options, the key store read once here (its password from the environment or
+    a prompt, never an argument, so it stays out of shell history and process lists)."""
+    if not release:
+        if allow_gaps or sign_key or sign_time:
+            raise UsageError("--allow-gaps, --sign and --sign-time go with --release",
+                             "add --release to write the release renditions")
+        return None
+    if "pdf" not in formats:
+        raise UsageError("release renditions are PDFs", "build with --format pdf (or pdf,html)")
+    from compliance.documents.release import ReleaseOptions
+    from compliance.io.fsutil import read_input
+
+    when = None
+    if sign_time is not None:
+        try:
+            when = dt.datetime.fromisoformat(sign_time.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            raise UsageError(f"{sign_time!r} is not a time with a zone",
+                             "write e.g. 2026-12-07T09:00:00Z") from None
+    if sign_key is None:
+        if when is not None:
+            raise UsageError("--sign-time goes with --sign", "add --sign KEY.p12")
+        return ReleaseOptions(allow_gaps=allow_gaps)
+    import os
+
+    secret = os.environ.get("COMPLIANCE_SIGN_PASSWORD")
+    if secret is None and sys.stdin.isatty():
+        secret = click.prompt(f"Password for {sign_key.name}", hide_input=True, default="",
+                              show_default=False)
+    options = ReleaseOptions(allow_gaps=allow_gaps, p12=read_input(sign_key, 1 << 20, what="key store"),
+                             password=secret.encode("utf-8") if secret else None, signing_time=when)
+    from compliance.documents.release_render import signer_fingerprint
+
+    signer_fingerprint(options)  # a wrong password or a bad file is reported once, before any build
+    return options
 
 
 def _progress(done: int, total: int, result: dict[str, Any]) -> None:

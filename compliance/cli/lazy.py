@@ -18,6 +18,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "status": "compliance.cli.status:status_command",
     "import": "compliance.cli.import_:import_group",
     "export": "compliance.cli.export:export_group",
+    "verify": "compliance.cli.verify:verify_command",
 }
 LAZY_RULES_COMMANDS: dict[str, str] = {
     "coverage": "compliance.cli.rules_coverage:coverage_command",

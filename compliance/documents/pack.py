@@ -36,6 +36,14 @@ from compliance.documents.context import (
     transparency_context,
 )
 from compliance.documents.environment import find_file, make_environment, template_dirs
+from compliance.documents.pack_facts import (
+    _assessment,
+    crosswalk_data,
+    incident_data,
+    instrument_names,
+    openness_data,
+)
+from compliance.documents.release import ReleaseOptions
 from compliance.documents.selection import Decision, decide
 from compliance.errors import ComplianceError
 
@@ -89,110 +97,6 @@ def assess_descriptor(
 ) -> dict[str, Any]:
     """Run the obligations engine and return its JSON form (``obligations.json``)."""
     return dict(_assessment(descriptor, as_of, rules_dir).to_json())
-
-
-def _assessment(descriptor: Descriptor, as_of: dt.date, rules_dir: Path | None) -> Any:
-    from compliance.law.engine.evaluator import assess_selected
-    from compliance.law.rulebook import load_rulebook
-    from compliance.paths import rules_dir as default_rules
-
-    return assess_selected(descriptor, load_rulebook(rules_dir or default_rules()), as_of)
-
-
-def incident_data(descriptor: Descriptor, descriptor_path: Path, as_of: dt.date,
-                  rules_dir: Path | None = None, assessment: Any = None, *,
-                  register: bytes | None = None) -> dict[str, Any]:
-    """The incident register's verification and every reporting clock, for the incident log.
-    ``assessment`` is the engine result the pack already has (computed here if not given);
-    ``register``, the register's bytes when the caller has read them (the build's key has).
-    Never raises on a bad register: a failed verification is shown in the document."""
-    if descriptor.incidents is None:
-        return {"stated": False}
-    from compliance.incidents.check import _incident_json, check
-    from compliance.incidents.clockbook import load_clocks
-    from compliance.incidents.register import RegisterError, read_bytes, verify_bytes
-    from compliance.paths import rules_dir as default_rules
-
-    relative = descriptor.incidents.path
-    path = descriptor_path.parent / relative
-    data: dict[str, Any] = {"stated": True, "path": relative}
-    if register is None and not path.is_file():
-        data["missing"] = True
-        return data
-    verification, loaded = verify_bytes(read_bytes(path) if register is None else register, path)
-    # the register's absolute path would make the document depend on where it was built
-    data["verification"] = {k: v for k, v in verification.to_json().items() if k != "register"}
-    if not verification.ok:
-        return data
-    root = rules_dir or default_rules()
-    if assessment is None:
-        assessment = _assessment(descriptor, as_of, rules_dir)
-    instant = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59, tzinfo=dt.UTC)
-    try:
-        result = check(descriptor, loaded, assessment, load_clocks(root), instant, relative)
-    except RegisterError as exc:
-        data["error"] = exc.message
-        return data
-    summary = result.to_json()
-    data["check"] = {
-        "as_of": summary["as_of"],
-        "head": summary["register"]["head"],
-        "entries": summary["register"]["entries"],
-        "clocks": summary["clocks"],
-        "overdue": summary["summary"]["overdue"],
-        "incidents": [_incident_json(i, instant, full=True) for i in result.incidents],
-    }
-    return data
-
-
-def openness_data(descriptor: Descriptor, rules_dir: Path | None = None) -> dict[str, Any] | None:
-    """Per-model openness from the licence catalogue, for the transparency report."""
-    if not descriptor.models:
-        return None
-    from compliance.law.licences import load_catalogue
-    from compliance.law.openness import openness
-    from compliance.paths import rules_dir as default_rules
-
-    return openness(descriptor, load_catalogue(rules_dir or default_rules()))
-
-
-def crosswalk_data(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> list[dict[str, Any]]:
-    """For each crosswalk whose law is in the assessment, the rows whose obligations apply (in
-    force or upcoming), as plain data for the transparency report's appendix."""
-    from compliance.law.crosswalk import (
-        crosswalk_files,
-        crosswalk_json,
-        load_crosswalk,
-        select_rows_json,
-    )
-    from compliance.paths import rules_dir as default_rules
-
-    assessed = {j.get("code") for j in assessment.get("jurisdictions", [])}
-    out = []
-    for path in crosswalk_files(rules_dir or default_rules()):
-        cw = load_crosswalk(path)
-        if cw.jurisdiction in assessed:
-            out.append({"name": path.stem, **crosswalk_json(cw, select_rows_json(cw, assessment))})
-    return out
-
-
-def instrument_names(assessment: Mapping[str, Any], rules_dir: Path | None = None) -> dict[str, dict[str, str]]:
-    """Short names of each assessed jurisdiction's instruments (``{code: {key: short}}``), so the
-    report can tell apart two instruments' articles of the same number."""
-    from compliance.descriptor.yamlio import load_bytes
-    from compliance.law.datafile import read_data_file
-    from compliance.law.models.rule import Jurisdiction
-    from compliance.paths import rules_dir as default_rules
-
-    root = rules_dir or default_rules()
-    names: dict[str, dict[str, str]] = {}
-    for j in assessment.get("jurisdictions", []):
-        manifest = root / str(j.get("code")) / "jurisdiction.yaml"
-        if not manifest.is_file():
-            continue
-        parsed = Jurisdiction.model_validate(load_bytes(read_data_file(manifest)).data)
-        names[parsed.code] = {key: inst.short or key for key, inst in parsed.instruments.items()}
-    return names
 
 
 def _rules_version(assessment: Mapping[str, Any]) -> str:
@@ -363,12 +267,15 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
           formats: set[str] | frozenset[str] = frozenset({"pdf"}),
           templates_dir: Path | None = None, *, assessment: Mapping[str, Any] | None = None,
           rules_dir: Path | None = None, report: Callable[[str], None] | None = None,
-          force: bool = False) -> incremental.PackBuild:
-    """:func:`build_pack`, telling whether the pack was built and why (:class:`~compliance.documents.pack_inputs.PackBuild`)."""
+          force: bool = False, release: ReleaseOptions | None = None) -> incremental.PackBuild:
+    """:func:`build_pack`, telling whether the pack was built and why (:class:`~compliance.documents.pack_inputs.PackBuild`);
+    ``release``: also the release renditions (:mod:`compliance.documents.release`)."""
     unknown = set(formats) - FORMATS
-    if unknown or not formats:
-        raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}")
+    if unknown or not formats or (release is not None and "pdf" not in formats):
+        raise PackError(f"unknown format(s): {', '.join(sorted(unknown)) or 'none given'}" if unknown or not formats
+                        else "release renditions are PDFs: build with --format pdf (or pdf,html)")
     from compliance.documents.pack_writer import commit_pack, kept_message, prepare_target
+    from compliance.documents.release_render import plan_release, render_release, signer_fingerprint
     from compliance.paths import rules_dir as default_rules
 
     raw = read_descriptor_bytes(descriptor_path)
@@ -376,8 +283,8 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
     system_id = descriptor.system.id
     prepare_target(out_dir, system_id)  # refuses a non-pack folder before rendering
     inputs = incremental.pack_inputs(descriptor, descriptor_path, raw, as_of, formats,
-                                     templates_dir, rules_dir or default_rules(),
-                                     assessment=assessment)
+                                     templates_dir, rules_dir or default_rules(), assessment=assessment,
+                                     release=release.key(signer_fingerprint(release)) if release else None)
     state = incremental.pack_state(out_dir / system_id, system_id, inputs)
     if state.stale is None and not force:
         kept = state.kept(out_dir / system_id)
@@ -387,6 +294,7 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
     descriptor, assessment, info, decisions, rendered = prepare_documents(
         descriptor_path, as_of, templates_dir, assessment=assessment, rules_dir=rules_dir, raw=raw,
         descriptor=descriptor, inputs=inputs)
+    planned = plan_release(rendered, release) if release is not None else []  # refused before rendering
     obligations_json = incremental.json_bytes(assessment)
 
     files: dict[str, bytes] = {
@@ -408,6 +316,8 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
             result = render_pdf(doc.html, roots=roots, as_of=as_of, attachments=attachments)
             files[f"{doc.decision.stem}.pdf"] = result.pdf
             pages[f"{doc.decision.stem}.pdf"] = result.pages
+        if release is not None:
+            files.update(render_release(planned, rendered, templates_dir, roots, as_of, release))
     if "html" in formats:
         css = _stylesheet(templates_dir)
         env = make_environment(templates_dir)
@@ -440,6 +350,10 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
             for name, data in sorted(files.items())
         ],
         "inputs": inputs.to_json(),
+        **({"release": {"signed": release.p12 is not None, "allow_gaps": release.allow_gaps,
+                        "files": [{"path": d.path, "audience": d.audience, "document": d.stem,
+                                   "not_provided": [g.item for g in d.gaps]} for d in planned]}}
+           if release is not None else {}),
     }
     written = commit_pack(out_dir, system_id, {**files, MANIFEST_FILE: incremental.json_bytes(incremental.seal(manifest))})
     if written.kept and report is not None:

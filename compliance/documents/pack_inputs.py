@@ -36,7 +36,10 @@ renderer reads):
     a digest of every file in each template folder searched (the user's ``--templates`` folder,
     then the bundled templates), stylesheets and fonts included;
 ``assessment``
-    the SHA-256 of the engine result when the caller passes one (tests, benchmarks).
+    the SHA-256 of the engine result when the caller passes one (tests, benchmarks);
+``release``
+    for ``build --release``: whether gaps are allowed, the signing certificate's SHA-256 and the
+    signing time (never the key).
 
 A template folder is walked without following symbolic links (a link is recorded by its target
 text; the renderer reads nothing that resolves outside its folder, and what resolves inside is
@@ -207,7 +210,8 @@ def _register(descriptor: Descriptor, descriptor_path: Path) -> tuple[dict[str, 
 
 def pack_inputs(descriptor: Descriptor, descriptor_path: Path, raw: bytes, as_of: dt.date,
                 formats: Iterable[str], templates_dir: Path | None, rules_root: Path, *,
-                assessment: Mapping[str, Any] | None = None) -> PackInputs:
+                assessment: Mapping[str, Any] | None = None,
+                release: Mapping[str, Any] | None = None) -> PackInputs:
     """The key of a build of ``descriptor`` (parsed from ``raw``, the bytes of
     ``descriptor_path``); computed without running the engine or rendering anything."""
     info = PackInfo(as_of=as_of, descriptor_sha256="", descriptor_name=descriptor_path.name,
@@ -227,6 +231,8 @@ def pack_inputs(descriptor: Descriptor, descriptor_path: Path, raw: bytes, as_of
     }
     if assessment is not None:
         parts["assessment"] = canonical_sha256(assessment)
+    if release is not None:  # build --release: its options and the signing certificate's SHA-256
+        parts["release"] = dict(release)
     return PackInputs(parts, canonical_sha256(parts), evidence, register)
 
 

@@ -56,10 +56,14 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from compliance.documents.pack_staging import BACKUP_DIR as _BACKUP_DIR
+from compliance.documents.pack_staging import lock as _lock
+from compliance.documents.pack_staging import locked_dir as _locked_dir
+from compliance.documents.pack_staging import remove_stale_staging
 from compliance.errors import UsageError
 from compliance.io.fsutil import replace_atomically
 
@@ -70,14 +74,11 @@ PACKS_INDEX_TEMPLATE = "base/packs-index.html.j2"
 #: The marker by which a build recognises the top-level index it may replace.
 GENERATOR_MARKER = b'<meta name="generator" content="compliance">'
 
-_BACKUP_DIR = ".previous"
 #: Names the writer ever writes into a pack folder (system and model ids share this pattern).
 #: Paths of pack files: a name, or a name in at most two levels of subfolders
 #: (``release/public/x.pdf``); no segment can be ``..`` or hidden.
 _PACK_PATH = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]*/){0,2}[A-Za-z0-9][A-Za-z0-9._-]*$")
-_STAGING = re.compile(r"^\.(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
-#: Temporary files of :func:`replace_file` (the top-level index; the journal in a pack folder).
-_INDEX_TMP = re.compile(r"^\.index\.html\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp$")
+#: Temporary files of :func:`replace_file` for the journal in a pack folder.
 _JOURNAL_TMP = re.compile(r"^\.compliance-pending\.json\.[0-9]+\.[a-z0-9_]{8}\.tmp$")
 
 Report = Callable[[str], None]
@@ -183,103 +184,6 @@ def owned_names(target: Path, system_id: str) -> set[str] | None:
     if not found and entries - leftovers:
         raise _refuse(target, "it has no manifest.json written by compliance and is not empty")
     return owned
-
-
-# ---------------------------------------------------------------------------------------------
-# locks and stale staging folders
-
-
-def _lock(fd: int, *, wait: bool) -> bool:
-    """Take an exclusive ``flock``; ``False`` when another process holds it (``wait=False``).
-    Where the file system has no locks, report success: the pid check still applies."""
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _locked_dir(path: Path) -> Iterator[None]:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        _lock(fd, wait=True)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. another user's process: alive
-        return True
-    return True
-
-
-def _is_ours(path: Path) -> bool:
-    """A staging folder holds only plain files (and the backup folder of plain files)."""
-    with os.scandir(path) as entries:
-        listed = list(entries)
-    for entry in listed:
-        if entry.is_symlink():
-            return False
-        if entry.is_dir():
-            with os.scandir(entry.path) as inner:
-                plain = all(e.is_file(follow_symlinks=False) for e in inner)
-            if entry.name != _BACKUP_DIR or not plain:
-                return False
-        elif not entry.is_file(follow_symlinks=False):
-            return False
-    return True
-
-
-def remove_stale_staging(out_dir: Path) -> list[str]:
-    """Remove staging folders (and temporary index files) left by killed builds in ``out_dir``;
-    return their names.
-
-    Only folders named like the writer's own (``.<id>.<pid>.<random>.tmp``), holding only what
-    the writer puts there, whose lock no process holds and whose pid is not alive.
-    """
-    removed: list[str] = []
-    try:
-        entries = sorted(os.scandir(out_dir), key=lambda e: e.name)
-    except FileNotFoundError:
-        return removed
-    for entry in entries:
-        leftover = _INDEX_TMP.match(entry.name)
-        if leftover is not None and entry.is_file(follow_symlinks=False):
-            if not _pid_alive(int(leftover["pid"])):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-                    removed.append(entry.name)
-            continue
-        match = _STAGING.match(entry.name)
-        if match is None or entry.is_symlink() or not entry.is_dir():
-            continue
-        path = Path(entry.path)
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            continue
-        try:
-            if not _lock(fd, wait=False) or _pid_alive(int(match["pid"])) or not _is_ours(path):
-                continue
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(entry.name)
-        except OSError:
-            continue
-        finally:
-            os.close(fd)
-    return removed
 
 
 def prepare_target(out_dir: Path, system_id: str) -> None:

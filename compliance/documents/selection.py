@@ -39,6 +39,12 @@ class DocumentSpec:
     jurisdiction: str | None = None
     """Code of the jurisdiction whose law calls for the document (``None``: any). A document of a
     jurisdiction the assessment does not cover is left out of the pack's list altogether."""
+    release_title: str | None = None
+    """The title of the release renditions, where the draft's says it is a draft."""
+    release: tuple[str, ...] = ()
+    """Audiences that receive a clean release rendition (``build --release``): ``authority``
+    (AI Office, national authorities, notified bodies), ``downstream`` (downstream providers,
+    deployers, distributors), ``public`` (published). Empty: an internal working document."""
 
 
 TRANSPARENCY_REPORT = DocumentSpec(
@@ -61,15 +67,18 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="system",
         basis="Art. 11(1) and Annex IV",
         jurisdiction="eu",
+        release=("authority",),
     ),
     DocumentSpec(
         key="annex_v",
         title="EU declaration of conformity (draft for signature)",
+        release_title="EU declaration of conformity",
         template="eu/ai_act/annex_v.html.j2",
         filename="annex-v-declaration-of-conformity",
         scope="system",
         basis="Art. 47 and Annex V",
         jurisdiction="eu",
+        release=("authority", "downstream"),
     ),
     DocumentSpec(
         key="fria",
@@ -79,6 +88,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="system",
         basis="Art. 27(1)(a)-(f)",
         jurisdiction="eu",
+        release=("authority",),
     ),
     DocumentSpec(
         key="annex_xi",
@@ -88,6 +98,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="model",
         basis="Art. 53(1)(a) and Annex XI; GPAI Code of Practice, Model Documentation Form",
         jurisdiction="eu",
+        release=("authority", "downstream"),
     ),
     DocumentSpec(
         key="annex_xii",
@@ -97,6 +108,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="model",
         basis="Art. 53(1)(b) and Annex XII",
         jurisdiction="eu",
+        release=("downstream",),
     ),
     DocumentSpec(
         key="incident_log",
@@ -105,6 +117,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         filename="incident-log",
         scope="system",
         basis="Art. 73 (and Art. 26(5), Art. 55(1)(c) where they apply); other laws' reporting clocks",
+        release=("authority",),
     ),
     DocumentSpec(
         key="training_summary",
@@ -114,6 +127,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="model",
         basis="Art. 53(1)(d); AI Office template, C(2025) 5235 final",
         jurisdiction="eu",
+        release=("public",),
     ),
     DocumentSpec(
         key="ca_frontier_ai_framework",
@@ -123,6 +137,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="system",
         basis="Cal. Bus. & Prof. Code § 22757.12(a), (b) and (f) (SB 53)",
         jurisdiction="us_ca",
+        release=("public",),
     ),
     DocumentSpec(
         key="ca_transparency_report",
@@ -132,6 +147,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="model",
         basis="Cal. Bus. & Prof. Code § 22757.12(c) and (f) (SB 53)",
         jurisdiction="us_ca",
+        release=("public",),
     ),
     DocumentSpec(
         key="ca_training_data_documentation",
@@ -141,6 +157,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="system",
         basis="Cal. Civ. Code § 3111 (AB 2013)",
         jurisdiction="us_ca",
+        release=("public",),
     ),
     DocumentSpec(
         key="kr_labelling_notice",
@@ -150,6 +167,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="system",
         basis="AI Basic Act Art. 31(1)-(3); Enforcement Decree Art. 23",
         jurisdiction="kr",
+        release=("public",),
     ),
     DocumentSpec(
         key="cn_labelling_notice",
@@ -159,6 +177,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         scope="system",
         basis="Labelling Measures Arts 4, 5 and 8; GB 45438-2025; Interim Measures Art. 12",
         jurisdiction="cn",
+        release=("public",),
     ),
 )
 

@@ -318,6 +318,8 @@ def structured_context(
     ctx.update(
         {
             "intro": structure.get("intro", ""),
+            "release_intro": structure.get("release_intro", ""),
+            "release_signature": structure.get("release_signature", "invisible"),
             "legend": structure.get("legend", []),
             "sections": sections,
             "toc": _flatten_toc(sections, int(structure.get("toc_depth", 2))),
