@@ -171,3 +171,54 @@ def test_the_cli_refuses_a_wrong_password_and_lonely_options(tmp_path: Path, cap
     code, html = _main(capsys, "build", str(DATA / "gpai.yaml"), "-o", out, "--release", "--format", "html")
     assert code == 2 and "release renditions are PDFs" in html
     assert SIGN_PASSWORD.decode() not in wrong + lonely + html
+
+
+def _sb53_context(redactions: list[dict]) -> dict:
+    field = {"id": "ca_transparency_report.c_2.a", "label": "Summary of catastrophic-risk assessments",
+             "citation": "§ 22757.12(c)(2)(A)", "lines": ["Assessed cyber-offence uplift: high"],
+             "recipients": [], "evidence": [], "gap": None, "not_applicable": ""}
+    statement = {"id": "ca_transparency_report.f.redactions", "label": "Redactions made and their justification",
+                 "citation": "", "lines": [], "recipients": [], "evidence": [], "gap": None,
+                 "not_applicable": "None stated."}
+    return {
+        "doc": {"title": "Transparency report"}, "meta": {"organisation": "Lab"}, "legend": [], "gaps": [],
+        "toc": [], "signoff": [], "intro": "draft intro", "redactions": redactions,
+        "release_redactions": {"audiences": ["public"], "basis": "§ 22757.12(f)",
+                               "statement_field": "ca_transparency_report.f.redactions",
+                               "reasons": {"trade_secret": "to protect the developer's trade secrets"}},
+        "sections": [
+            {"id": "ca_transparency_report.c_2", "heading": "Summaries", "citation": "§ 22757.12(c)(2)",
+             "fields": [field], "children": [], "evidence": [], "gap": None},
+            {"id": "ca_transparency_report.f", "heading": "Redactions", "citation": "§ 22757.12(f)",
+             "fields": [statement], "children": [], "evidence": [], "gap": None},
+        ],
+    }
+
+
+def test_a_redaction_the_law_allows_is_applied_and_stated() -> None:
+    from compliance.documents.release import refuse_redactions, release_document
+
+    redaction = {"section": "ca_transparency_report.c_2.a", "reason": "trade_secret",
+                 "description": "evaluation prompts and scores of an unreleased benchmark"}
+    public = release_document("ca-frontier-model-transparency-report-m", "public", _sb53_context([redaction]))
+    withheld, statement = public.context["sections"][0]["fields"][0], public.context["sections"][1]["fields"][0]
+    assert withheld["lines"] == ["Redacted under § 22757.12(f) to protect the developer's trade secrets."]
+    assert "cyber-offence" not in str(public.context)  # the value is gone from the copy, not only hidden
+    assert statement["lines"] == ["§ 22757.12(c)(2)(A) Summary of catastrophic-risk assessments: evaluation "
+                                  "prompts and scores of an unreleased benchmark (redacted to protect the "
+                                  "developer's trade secrets)"]
+    assert public.redacted == ["ca_transparency_report.c_2.a"]
+    refuse_redactions([public], {"ca_transparency_report.c_2.a"})
+    # another audience (were the document given to one) keeps the text
+    other = release_document("x", "authority", _sb53_context([redaction]))
+    assert other.context["sections"][0]["fields"][0]["lines"] == ["Assessed cyber-offence uplift: high"]
+
+
+def test_a_redaction_that_names_nothing_refuses_the_release() -> None:
+    from compliance.documents.release import ReleaseGapsError, refuse_redactions, release_document
+
+    typo = {"section": "ca_transparency_report.c_2.z", "reason": "trade_secret", "description": "x"}
+    public = release_document("ca-frontier-model-transparency-report-m", "public", _sb53_context([typo]))
+    assert "cyber-offence" in str(public.context)
+    with pytest.raises(ReleaseGapsError, match=r"redaction of ca_transparency_report\.c_2\.z names no part"):
+        refuse_redactions([public], {"ca_transparency_report.c_2.z"})

@@ -83,6 +83,8 @@ class ReleaseDocument:
     fields_json: bytes | None
     """The document's own fields as JSON (the authority's machine-readable copy), else None."""
     gaps: list[ReleaseGap] = field(default_factory=list)
+    redacted: list[str] = field(default_factory=list)
+    """The ids of the sections and fields withheld from this copy."""
 
     @property
     def path(self) -> str:
@@ -98,12 +100,32 @@ def _words(*parts: str | None) -> str:
 
 
 class _Cleaner:
-    """One document, one audience: the fields meant for it, gaps turned into "not provided"."""
+    """One document, one audience: the fields meant for it, gaps turned into "not provided",
+    and the redactions the law allows applied (with the statement of each)."""
 
-    def __init__(self, stem: str, audience: str, legend: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(self, stem: str, audience: str, context: Mapping[str, Any]) -> None:
         self.stem, self.audience = stem, audience
-        self.codes = {str(item.get("code")): item.get("audience") for item in legend}
+        self.codes = {str(item.get("code")): item.get("audience") for item in context.get("legend") or []}
         self.gaps: list[ReleaseGap] = []
+        rules = context.get("release_redactions") or {}
+        self.redaction_rules: Mapping[str, Any] = rules if audience in (rules.get("audiences") or []) else {}
+        self.redactions = {str(r["section"]): r for r in context.get("redactions") or []} if self.redaction_rules else {}
+        self.redacted: list[str] = []
+        """Statement lines of the redactions applied, in document order."""
+        self.applied: set[str] = set()
+
+    def _redact(self, item: dict[str, Any], label: str) -> bool:
+        """Withhold ``item`` when a redaction names it: its content replaced by the ground."""
+        redaction = self.redactions.get(str(item.get("id")))
+        if redaction is None:
+            return False
+        rules = self.redaction_rules
+        ground = (rules.get("reasons") or {}).get(redaction["reason"], redaction["reason"])
+        item.update(lines=[f"Redacted under {rules.get('basis', 'the law')} {ground}."], evidence=[], gap=None,
+                    fields=[], children=[], not_applicable="")
+        self.redacted.append(f"{label}: {redaction['description']} (redacted {ground})")
+        self.applied.add(str(item.get("id")))
+        return True
 
     def meant_for(self, item: Mapping[str, Any]) -> bool:
         codes = item.get("recipients") or []
@@ -122,12 +144,18 @@ class _Cleaner:
 
     def field(self, f: Mapping[str, Any]) -> dict[str, Any]:
         out = {**f, "recipients": [], "evidence": self.evidence(f.get("evidence") or [])}
+        if self._redact(out, _words(f.get("citation"), f.get("label"))):
+            return out
         if f.get("gap"):
             self._gap(f.get("citation"), f.get("label"))
             out["gap"], out["not_provided"] = None, True
         return out
 
     def section(self, s: Mapping[str, Any]) -> dict[str, Any] | None:
+        withheld = {**s}
+        if self._redact(withheld, _words(s.get("citation"), s.get("heading"))):
+            withheld["intro"] = " ".join(withheld.pop("lines"))
+            return withheld
         fields = [self.field(f) for f in s.get("fields") or [] if self.meant_for(f)]
         children = [c for c in (self.section(c) for c in s.get("children") or []) if c is not None]
         out = {**s, "fields": fields, "children": children,
@@ -157,24 +185,51 @@ def _fields_json(stem: str, sections: list[dict[str, Any]]) -> bytes:
 
 def release_document(stem: str, audience: str, context: Mapping[str, Any]) -> ReleaseDocument:
     """The release rendition's context of one document for one audience, and its gaps."""
-    cleaner = _Cleaner(stem, audience, context.get("legend") or [])
+    cleaner = _Cleaner(stem, audience, context)
     ctx = copy.deepcopy(dict(context))
     if "sections" in ctx:
         ctx["sections"] = [s for s in (cleaner.section(s) for s in ctx["sections"]) if s is not None]
+        if cleaner.redaction_rules:
+            _state_redactions(ctx["sections"], str(cleaner.redaction_rules.get("statement_field")),
+                              cleaner.redacted)
     else:  # a document without a structure file (the incident log): its own gap list
         for gap in ctx.get("gaps") or []:
             cleaner._gap(gap.get("citation"), gap.get("what"))
     ctx["intro"] = ctx.get("release_intro") or ""  # a draft's intro speaks to the preparer
-    ctx.update(gaps=[], toc=[], legend=[], signoff=[],
+    ctx.update(gaps=[], toc=[], legend=[], signoff=[], redactions=[],
                release={"audience": audience, "audience_label": AUDIENCE_LABELS[audience]})
     fields = _fields_json(stem, ctx["sections"]) if audience == "authority" and "sections" in ctx else None
-    return ReleaseDocument(stem, audience, ctx, fields, cleaner.gaps)
+    return ReleaseDocument(stem, audience, ctx, fields, cleaner.gaps, sorted(cleaner.applied))
+
+
+def _state_redactions(sections: list[dict[str, Any]], statement_field: str, lines: list[str]) -> None:
+    """The statement of what was redacted and why, in the field the structure names for it."""
+    for s in sections:
+        for f in s.get("fields") or []:
+            if f.get("id") == statement_field and lines:
+                f.update(lines=list(lines), not_applicable="", gap=None, not_provided=False)
+        _state_redactions(s.get("children") or [], statement_field, lines)
 
 
 def release_documents(rendered: Iterable[tuple[str, tuple[str, ...], Mapping[str, Any]]]) -> list[ReleaseDocument]:
     """Every release rendition of a pack, from (stem, audiences, draft context) per document."""
     return [release_document(stem, audience, context)
             for stem, audiences, context in rendered for audience in audiences]
+
+
+def refuse_redactions(documents: Iterable[ReleaseDocument], redactions: Iterable[str]) -> None:
+    """Raise ReleaseGapsError when a redaction of the descriptor names nothing a released
+    document allows to be withheld (a mistyped id would otherwise publish what it meant to hide)."""
+    documents = list(documents)
+    if not any(d.context.get("release_redactions") for d in documents):
+        return  # nothing is published where the law allows redactions
+    unknown = sorted(set(redactions) - {r for d in documents for r in d.redacted})
+    if unknown:
+        raise ReleaseGapsError(
+            f"the release is refused: redaction of {', '.join(unknown)} names no part of a document "
+            "published with redactions allowed",
+            "name a section or field id of such a document (e.g. ca_transparency_report.c_2.a), "
+            "as the draft's headings show them")
 
 
 def refuse_gaps(documents: Iterable[ReleaseDocument]) -> None:

@@ -14,6 +14,7 @@ from compliance.documents.release import (
     ReleaseDocument,
     ReleaseOptions,
     refuse_gaps,
+    refuse_redactions,
     release_documents,
 )
 
@@ -40,6 +41,8 @@ def plan_release(rendered: Sequence[RenderedDocument], options: ReleaseOptions) 
          {**doc.context, "doc": {**doc.context["doc"], "title": doc.decision.spec.release_title}}
          if doc.decision.spec.release_title else doc.context)
         for doc in rendered if doc.decision.spec.release)
+    redactions = {str(r["section"]) for doc in rendered for r in doc.context.get("redactions") or []}
+    refuse_redactions(documents, redactions)
     if not options.allow_gaps:
         refuse_gaps(documents)
     return documents

@@ -53,6 +53,8 @@ from compliance.descriptor.model.descriptor import Descriptor
 from compliance.descriptor.model.evidence import (
     Evidence,
     Incidents,
+    Redaction,
+    RedactionReason,
 )
 from compliance.descriptor.model.organisation import (
     KoreaMetrics,
@@ -103,6 +105,8 @@ __all__ = [
     "Energy",
     "Evaluation",
     "Evidence",
+    "Redaction",
+    "RedactionReason",
     "Features",
     "Flop",
     "HighImpactDomain",

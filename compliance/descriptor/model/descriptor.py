@@ -1,5 +1,5 @@
 """The root of the descriptor: ``Descriptor``, one AI system and the organisation that
-describes it, with its models, evidence and incident register."""
+describes it, with its models, evidence, incident register and redactions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from compliance.descriptor.model.ai_models import AIModel
 from compliance.descriptor.model.common import _Model
-from compliance.descriptor.model.evidence import Evidence, Incidents
+from compliance.descriptor.model.evidence import Evidence, Incidents, Redaction
 from compliance.descriptor.model.organisation import Organisation
 from compliance.descriptor.model.system import System
 
@@ -28,3 +28,6 @@ class Descriptor(_Model):
     """Evidence files linked to obligations or document sections."""
     incidents: Incidents | None = None
     """Where the incident register lives."""
+    redactions: list[Redaction] | None = None
+    """Parts of published documents withheld from their public copy (build --release), each with
+    its ground and the statement of its character and justification; the draft keeps them."""

@@ -320,6 +320,8 @@ def structured_context(
             "intro": structure.get("intro", ""),
             "release_intro": structure.get("release_intro", ""),
             "release_signature": structure.get("release_signature", "invisible"),
+            "release_redactions": structure.get("release_redactions"),
+            "redactions": [r.model_dump(mode="json") for r in descriptor.redactions or []],
             "legend": structure.get("legend", []),
             "sections": sections,
             "toc": _flatten_toc(sections, int(structure.get("toc_depth", 2))),
