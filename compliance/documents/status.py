@@ -100,9 +100,7 @@ def _row(args: tuple[str, str]) -> Row:
     for j in report.jurisdictions:
         if j.tier:
             row.tiers[j.jurisdiction.code] = j.tier.id
-        held = {c.id for c in j.classifications if c.truth.value == "true"}
-        row.highlights.extend(f"{j.jurisdiction.code}:{h.id}" for h in j.jurisdiction.highlights or []
-                              if h.classification in held)
+        row.highlights.extend(f"{j.jurisdiction.code}:{h['id']}" for h in j.highlights())
         for o in j.obligations:
             if o.verdict is Verdict.applies and o.status is not None:
                 if o.status.value == "in_force":

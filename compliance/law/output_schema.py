@@ -95,6 +95,14 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                         "properties": {"id": {"type": "string"}, "label": {"type": "string"},
                                        "blocking": _STR_OR_NULL, "reasons": _STRINGS, "caveats": _STRINGS},
                     },
+                    "highlights": {
+                        "type": "array",
+                        "description": ("The jurisdiction's highlighted classifications that hold (least to most "
+                                        "significant); documents lead with the last headline."),
+                        "items": {"type": "object", "required": ["id", "label"],
+                                  "properties": {"id": {"type": "string"}, "label": {"type": "string"},
+                                                 "headline": _STR_OR_NULL}},
+                    },
                     "classifications": {
                         "type": "array",
                         "items": {

@@ -120,6 +120,9 @@ def transparency_context(
                 "name": j.get("name", ""),
                 "rules_version": j.get("rules_version", ""),
                 "tier": j.get("tier") or {"id": "", "label": "Not determined", "reasons": []},
+                # the most significant highlight's headline (data), ahead of the system's tier
+                "headline": next((h["headline"] for h in reversed(j.get("highlights") or [])
+                                  if h.get("headline")), ""),
                 "classifications": [c for c in classifications if c["value_raw"] != "false"],
                 "classifications_false": [c for c in classifications
                                           if c["value_raw"] == "false"],

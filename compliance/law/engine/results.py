@@ -174,6 +174,13 @@ class JurisdictionResult:
     classifications: tuple[ClassificationResult, ...]
     obligations: tuple[ObligationResult, ...]
 
+    def highlights(self) -> list[dict[str, Any]]:
+        """The jurisdiction's highlighted classifications that hold for the system or a model, in
+        the data's order (least to most significant)."""
+        held = {c.id for c in self.classifications if c.truth.value == "true"}
+        return [{"id": h.id, "label": h.label, "headline": h.headline}
+                for h in self.jurisdiction.highlights or [] if h.classification in held]
+
     def to_json(self) -> dict[str, Any]:
         j = self.jurisdiction
         return {
@@ -182,6 +189,7 @@ class JurisdictionResult:
             "rules_version": j.rules_version,
             "disclaimer": j.disclaimer,
             "tier": self.tier.to_json() if self.tier else None,
+            "highlights": self.highlights(),
             "classifications": [c.to_json() for c in self.classifications],
             "obligations": [o.to_json() for o in self.obligations],
         }

@@ -305,6 +305,10 @@ class Highlight(_Strict):
     """Short column label for fleet views, e.g. 'GPAI'."""
     classification: RuleId
     """Shown when this classification holds for the system or any of its models."""
+    headline: Text | None = None
+    """How documents lead with it when it holds, ahead of the system's tier (e.g. 'General-purpose
+    AI model with systemic risk'). Highlights are listed from the least to the most significant;
+    documents lead with the most significant headline that holds."""
 
 
 class Jurisdiction(_Strict):
