@@ -56,3 +56,24 @@ def test_missing_register_is_a_gap_in_the_log_and_the_report(tmp_path: Path) -> 
     log = _text(pack / "incident-log.pdf")
     assert "does not exist" in log and "Gaps" in log and "incidents.path" in log
     assert "incidents.path" in _text(pack / "transparency-report.pdf")
+
+
+def test_a_serious_incident_record_carries_the_art_73_contents_or_gaps() -> None:
+    """The log is an Art. 73 record: persons affected, Member States, the investigation, the
+    corrective action, the Art. 73(6) statement and every report with its recipient and
+    reference; for a serious incident each unstated item is a gap of the log."""
+    from compliance.documents.context.incident_log import _art_73_record, _record_gaps
+
+    record = {"persons_affected": 41, "member_states": ["NL"], "corrective_measures": ["Rolled back"],
+              "altered_before_informing": False, "serious": True}
+    reports = [{"kind": "initial", "recipient": "Autoriteit Persoonsgegevens", "reference": "AP-1",
+                "submitted_at": "2028-01-05T10:00:00Z"}]
+    out = _art_73_record(record, reports)
+    assert [(i["key"], i["value"]) for i in out["items"]] == [
+        ("persons_affected", 41), ("member_states", ["NL"]), ("investigation", None),
+        ("corrective_measures", ["Rolled back"]), ("altered_before_informing", False)]
+    assert out["reports"] == [{"kind": "initial", "recipient": "Autoriteit Persoonsgegevens",
+                               "reference": "AP-1", "submitted_at": "2028-01-05T10:00:00Z"}]
+    gaps = _record_gaps("INC-1", record, [])
+    assert [g["fact"] for g in gaps] == ["investigation"]
+    assert "--amends INC-1" in gaps[0]["hint"]

@@ -31,6 +31,8 @@ _BOOL_FLAGS = (
      "Imminent risk of death or serious physical injury."),
     ("provider_unreachable", "--provider-unreachable/--provider-reachable",
      "Deployers: the provider could not be reached."),
+    ("altered_before_informing", "--altered-before-informing/--not-altered-before-informing",
+     "The system was altered before the authorities were informed (Art. 73(6))."),
 )
 _TIME_FLAGS = (
     ("aware_at", "--aware-at", "When you became aware (ISO timestamp with offset)."),
@@ -54,6 +56,8 @@ def _record_options(fn: Any) -> Any:
         click.option("--persons-affected", type=click.IntRange(min=0), default=None),
         click.option("--model", "models", multiple=True, help="Id of a model concerned (repeatable)."),
         click.option("--measure", "corrective_measures", multiple=True, help="Corrective measure (repeatable)."),
+        click.option("--investigation", default=None,
+                     help="The investigation carried out: findings and risk assessment (Art. 73(6))."),
         click.option("--status", type=click.Choice(["open", "resolved"]), default=None),
         click.option("--notes", default=None),
     ]
@@ -70,7 +74,7 @@ def _fields_from_flags(params: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if params.get("incident_id"):
         fields["id"] = params["incident_id"]
-    for key in ("title", "description", "persons_affected", "status", "notes"):
+    for key in ("title", "description", "persons_affected", "investigation", "status", "notes"):
         if params.get(key) is not None:
             fields[key] = params[key]
     for key in ("harm", "member_states", "models", "corrective_measures"):

@@ -110,6 +110,13 @@ class IncidentRecord(_Model):
     """Number of persons affected."""
     corrective_measures: list[Text] | None = None
     """Corrective measures taken or planned."""
+    investigation: Text | None = None
+    """The investigation carried out after the incident (for providers, Art. 73(6) AI Act): what
+    it found, including the risk assessment of the incident."""
+    altered_before_informing: StrictBool | None = None
+    """The system was altered, in a way that may affect a later evaluation of the incident's
+    causes, before the competent authorities were informed of that action (Art. 73(6) AI Act
+    forbids it for providers of high-risk systems)."""
     status: Literal["open", "resolved"] = "open"
     """open, or resolved (then resolved_at is required)."""
     resolved_at: Timestamp | None = None

@@ -60,6 +60,8 @@ class Record:
     member_states: list[str] | None
     persons_affected: int | None
     corrective_measures: list[str] | None
+    investigation: str | None
+    altered_before_informing: bool | None
     status: Literal["open", "resolved"]
     resolved_at: dt.datetime | None
     notes: str | None

@@ -18,6 +18,37 @@ _DUE_LABELS = {
 }
 
 
+#: What the record of a serious incident states (the contents of a report to the market
+#: surveillance authority and of the provider's investigation): incident field -> label.
+_RECORD_ITEMS = (
+    ("persons_affected", "Number of persons affected"),
+    ("member_states", "Member States where it occurred"),
+    ("investigation", "Investigation, risk assessment and findings"),
+    ("corrective_measures", "Corrective action"),
+    ("altered_before_informing", "Whether the system was altered before the authorities were informed"),
+)
+
+
+def _art_73_record(record: Mapping[str, Any], reports: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The serious-incident record: each item as stated (None when not stated), and every report
+    made, with its kind, recipient authority, reference and time."""
+    return {
+        "items": [{"key": key, "label": label, "value": record.get(key)} for key, label in _RECORD_ITEMS],
+        "reports": [{"kind": r.get("kind", ""), "recipient": r.get("recipient", ""),
+                     "reference": r.get("reference") or "", "submitted_at": r.get("submitted_at", "")}
+                    for r in reports],
+    }
+
+
+def _record_gaps(incident: str, record: Mapping[str, Any], blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A serious incident's record items that are not stated: each a gap of the log."""
+    return [{"where": f"incident {incident}: {key}", "fact": key, "citation": "",
+             "what": f"{label} (incident {incident})", "blocks": blocks,
+             "hint": f"Record it with `compliance incident add <descriptor> --amends {incident}` and the "
+                     "field's option (see `compliance incident add --help`)."}
+            for key, label in _RECORD_ITEMS if record.get(key) is None]
+
+
 def incident_log_context(
     decision: Decision,
     descriptor: Descriptor,
@@ -81,9 +112,12 @@ def incident_log_context(
         incidents.append({"id": inc["id"], "title": inc.get("title") or inc["id"], "status": inc.get("status"),
                           "timeline": [{"at": at, "what": what} for at, what in timeline], "rows": rows,
                           "not_applicable": not_applicable,
-                          "harm": ", ".join(record.get("harm") or []) or None,
+                          "harm": list(record.get("harm") or []),
                           "serious": record.get("serious"),
-                          "description": record.get("description")})
+                          "description": record.get("description"),
+                          "record": _art_73_record(record, inc.get("reports", []))})
+        if record.get("serious"):
+            gaps.extend(_record_gaps(inc["id"], record, blocks))
     ctx.update({
         "register": data,
         "incidents": incidents,
