@@ -230,6 +230,27 @@ def test_eu_only_examples_keep_their_document_list() -> None:
     assert checked >= 3
 
 
+def test_examples_together_build_every_document_type() -> None:
+    # issue 17 item 6: the bundled examples (and so `.ci/demo`) exercise every registered
+    # document; frontier-model-provider.yaml brings the SB 53, AB 2013, Korean and Chinese
+    # documents, public-benefits-agency.yaml the FRIA
+    from compliance.documents.pack import assess_descriptor, load_descriptor
+    from compliance.documents.selection import DOCUMENTS, decide
+
+    built: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        descriptor = load_descriptor(path)
+        assessment = assess_descriptor(descriptor, AS_OF)
+        for decision in decide(assessment, [m.id for m in descriptor.models or []]):
+            if decision.present:
+                built.setdefault(decision.spec.key, set()).add(path.stem)
+    assert [spec.key for spec in DOCUMENTS if spec.key not in built] == []
+    assert built["fria"] == {"public-benefits-agency"}
+    for key in ("ca_frontier_ai_framework", "ca_transparency_report",
+                "ca_training_data_documentation", "kr_labelling_notice", "cn_labelling_notice"):
+        assert built[key] == {"frontier-model-provider"}, key
+
+
 def test_chinese_labelling_notice(tmp_path: Path) -> None:
     from compliance.documents.pack import build_pack
 
