@@ -292,3 +292,16 @@ def test_obligation_condition_in_a_structure() -> None:
     undetermined = walker("undetermined").section(spec)
     assert "not known" in undetermined["gap"]["what"]
     assert undetermined["gap"]["blocks"][0]["id"] == "x.y.z"  # blocks the undetermined duty
+
+
+def test_a_model_duty_can_call_for_a_system_document() -> None:
+    """Art. 55(1)(c) (serious incidents of a systemic-risk model) is a duty per model; the
+    incident log it calls for is the system's: it is built when only that duty applies."""
+    from compliance.documents.selection import decide
+
+    ob = {"id": "eu.ai_act.art_55_1_c_serious_incidents@m", "subject": "model:m", "verdict": "applies",
+          "status": "in_force", "citation": "Art. 55(1)(c)", "documents": ["incident_log"]}
+    assessment = {"jurisdictions": [{"code": "eu", "obligations": [ob]}]}
+    log = [d for d in decide(assessment, ["m"]) if d.spec.key == "incident_log"]
+    assert [(d.subject, d.present) for d in log] == [("system", True)]
+    assert "Art. 55(1)(c)" in log[0].reason

@@ -270,7 +270,9 @@ def decide(
             tagged = tuple(
                 ob
                 for ob in obligations
-                if (ob.get("subject") or "system") == subject
+                # a system document serves its models' duties too (Art. 55(1)(c) serious
+                # incidents of a model go into the system's incident log)
+                if (spec.scope == "system" or (ob.get("subject") or "system") == subject)
                 and any(tag_matches(t, spec.key) for t in ob.get("documents") or [])
             )
             applying = [ob for ob in tagged if ob.get("verdict") == "applies"]
