@@ -29,12 +29,16 @@ from compliance.descriptor.model.ai_models import (
     Evaluation,
     Licence,
     Modality,
+    ModalityLimit,
     Monetisation,
     Origin,
+    ParameterRange,
     RebuttalStatus,
+    Release,
     SystemicRisk,
     TrainingCompute,
     TrainingData,
+    TrainingModality,
 )
 from compliance.descriptor.model.common import (
     MAX_USE_CASES,
@@ -48,6 +52,7 @@ from compliance.descriptor.model.common import (
     MarketCode,
     NonEmptyText,
     RelativePath,
+    YearMonth,
 )
 from compliance.descriptor.model.descriptor import Descriptor
 from compliance.descriptor.model.evidence import (
@@ -118,13 +123,16 @@ __all__ = [
     "Lifecycle",
     "MarketCode",
     "Modality",
+    "ModalityLimit",
     "Monetisation",
     "Money",
     "NonEmptyText",
     "Organisation",
     "Origin",
+    "ParameterRange",
     "ProhibitedPracticeScreening",
     "RebuttalStatus",
+    "Release",
     "RelativePath",
     "RemoteBiometricIdentification",
     "Role",
@@ -140,5 +148,7 @@ __all__ = [
     "ThirdPartySupply",
     "TrainingCompute",
     "TrainingData",
+    "TrainingModality",
     "UseCase",
+    "YearMonth",
 ]

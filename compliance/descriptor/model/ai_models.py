@@ -1,6 +1,6 @@
-"""The AI models in or behind the system: origin and base model, training compute and data,
-energy, licence, openness (released components), monetisation and distribution, systemic
-risk and reported evaluations."""
+"""The AI models in or behind the system: origin and base model, intended tasks, training
+compute and data, energy, licence, openness (released components), monetisation, distribution
+and releases, systemic risk and reported evaluations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool
 
-from compliance.descriptor.model.common import Flop, Identifier, LicenceId, NonEmptyText, _Model
+from compliance.descriptor.model.common import (
+    Flop,
+    Identifier,
+    LicenceId,
+    NonEmptyText,
+    YearMonth,
+    _Model,
+)
 
 
 class Modality(str, Enum):
@@ -55,12 +62,16 @@ class TrainingCompute(_Model):
 
 class DataSource(_Model):
     name: NonEmptyText
-    """Name of the dataset or source."""
+    """Name of the dataset or source. A source may be named by kind only (e.g. "own web crawl"),
+    where the dataset itself is not disclosed."""
     type: (
         Literal[
             "public_dataset",
             "web_crawl",
             "licensed",
+            "third_party_private",
+            "user_interactions",
+            "user_data_other_services",
             "user_data",
             "synthetic",
             "proprietary",
@@ -68,7 +79,15 @@ class DataSource(_Model):
         ]
         | None
     ) = None
-    """Kind of source."""
+    """Kind of source, along the categories of the AI Office's training-content summary template:
+    public_dataset (publicly available dataset), web_crawl (crawled or scraped from online
+    sources by or for the provider), licensed (private data commercially licensed from
+    rightsholders or their representatives), third_party_private (private data obtained from
+    other third parties, e.g. data brokers or database providers), user_interactions (data from
+    users' interactions with the model), user_data_other_services (user data collected through
+    the provider's other services or products), user_data (user data, origin not stated),
+    synthetic (synthetic data created by or for the provider), proprietary (the provider's own
+    non-public data not collected from users) or other."""
     modalities: list[Modality] | None = None
     """Modalities in this source."""
     size: str | None = None
@@ -81,17 +100,51 @@ class DataSource(_Model):
     """Where the dataset is described."""
 
 
+class TrainingModality(_Model):
+    """The training data of one modality: its size and the types of content in it."""
+
+    modality: Modality
+    """The modality (text, code, image, audio, speech, video, ...)."""
+    size: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    """Amount of training data of this modality, in unit."""
+    unit: NonEmptyText
+    """Unit of size. The training-content summary gives the template's size band when the unit
+    is the one its bands count in (tokens for text, images for images, hours for audio and
+    video); any other unit (e.g. GB) is shown as a custom size."""
+    content_types: list[NonEmptyText] | None = None
+    """Types of content, e.g. web pages, books, news articles, source code, photographs."""
+
+
 class TrainingData(_Model):
     sources: list[DataSource] | None = None
     """The datasets and sources used."""
+    sources_complete: StrictBool | None = None
+    """Every kind of source used for training is listed in sources, each with its type (a source
+    may be listed by kind only): a kind of source that no listed source has was not used. Only
+    then does the training-content summary answer "no" to a source category (template §2);
+    otherwise an unlisted category is left unanswered."""
     curation: str | None = None
     """Cleaning, filtering and labelling methods."""
     size_tokens: Annotated[int, Field(ge=0)] | None = None
     """Total size in tokens, where meaningful."""
+    modalities: list[TrainingModality] | None = None
+    """Size and types of content of the training data per modality (template §1.3)."""
+    latest_collection_date: YearMonth | dt.date | None = None
+    """Latest date of data acquisition or collection for the training data, as YYYY-MM (the
+    template asks for month and year) or as a full date."""
+    collection_continues: StrictBool | None = None
+    """The model continues to be trained on data acquired or collected after
+    latest_collection_date."""
+    languages: list[NonEmptyText] | None = None
+    """Natural languages in the training data (e.g. ISO 639 codes such as en, fr)."""
     tdm_opt_outs_respected: StrictBool | None = None
     """Text-and-data-mining rights reservations were identified and respected."""
     description: str | None = None
     """Overall description of the training data."""
+    summary_version: str | None = None
+    """Version of the public summary of the training content (template header)."""
+    summary_updated: dt.date | None = None
+    """Date the public summary of the training content was last updated (template header)."""
 
 
 class Energy(_Model):
@@ -167,6 +220,33 @@ class Channel(str, Enum):
     internal = "internal"
 
 
+class Release(_Model):
+    """The first release of the model through one distribution channel."""
+
+    channel: Channel
+    """Distribution channel: api, download, hub, library, cloud, on_premises, chat_interface,
+    mobile_app, embedded or internal."""
+    date: dt.date
+    """Date the model was first made available through this channel."""
+    description: str | None = None
+    """Where or to whom, e.g. "worldwide, gated download on the model hub"."""
+
+
+class ModalityLimit(_Model):
+    """The maximum size of one input or output modality."""
+
+    modality: Modality
+    """The modality."""
+    max_size: NonEmptyText
+    """Maximum size with its unit, e.g. "131072 tokens", "8 images of up to 20 MB each",
+    "30 minutes", or "N/A"."""
+
+
+ParameterRange = Literal[
+    "1m_500m", "500m_5b", "5b_15b", "15b_50b", "50b_100b", "100b_500b", "500b_1t", "over_1t"
+]
+
+
 class Evaluation(_Model):
     """One reported evaluation result of a model (e.g. from a model card's model-index)."""
 
@@ -240,12 +320,28 @@ class AIModel(_Model):
     """Architecture, e.g. 'decoder-only transformer'."""
     parameters: Annotated[int, Field(ge=0)] | None = None
     """Number of parameters."""
+    parameter_range: ParameterRange | None = None
+    """Range of the number of parameters, as the size ranges of the Model Documentation Form
+    (1m_500m, 500m_5b, 5b_15b, 15b_50b, 50b_100b, 100b_500b, 500b_1t, over_1t): for when the
+    exact number is not disclosed. When parameters is stated, the documents give the range of
+    that number instead."""
     input_modalities: list[Modality] | None = None
     """Input modalities."""
     output_modalities: list[Modality] | None = None
     """Output modalities."""
     context_window: Annotated[int, Field(ge=0)] | None = None
     """Context window in tokens."""
+    max_input_sizes: list[ModalityLimit] | None = None
+    """Maximum input size per input modality (e.g. the context window for text)."""
+    max_output_sizes: list[ModalityLimit] | None = None
+    """Maximum output size per output modality."""
+    intended_tasks: str | None = None
+    """Tasks the model is intended to perform: the model's own intended uses, which are usually
+    wider than the intended purpose of any one system built on it (Annex XI(1)(1)(a), Annex
+    XII(1)(a))."""
+    integration_targets: str | None = None
+    """Type and nature of the AI systems the model can be integrated into, e.g. "chat
+    assistants, retrieval-augmented search, coding tools" (Annex XI(1)(1)(a), Annex XII(1)(a))."""
     significant_generality: StrictBool | None = None
     """The model displays significant generality and competently performs a wide range of
     distinct tasks."""
@@ -275,6 +371,11 @@ class AIModel(_Model):
     """How the model is monetised ([] = not at all)."""
     distribution_channels: list[Channel] | None = None
     """How the model is made available."""
+    release_date: dt.date | None = None
+    """Date the model was first released through any channel, anywhere (the Union market date is
+    eu_placed_on_market)."""
+    releases: list[Release] | None = None
+    """Date of first release per distribution channel."""
     eu_placed_on_market: dt.date | None = None
     """Date the model was first placed on the EU market."""
     planned_eu_placement: dt.date | None = None
@@ -289,6 +390,10 @@ class AIModel(_Model):
     """Monthly active users of products built on the model."""
     documentation_url: str | None = None
     """Where the model's documentation or model card is published."""
+    documentation_version: str | None = None
+    """Version number of the model documentation (Model Documentation Form header)."""
+    documentation_updated: dt.date | None = None
+    """Date the model documentation was last updated (Model Documentation Form header)."""
     components: list[Component] | None = None
     """Released components and their licences (Model Openness Framework list), for the
     openness assessment; unlisted components count as not released."""

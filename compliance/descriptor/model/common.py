@@ -26,6 +26,8 @@ LicenceId = Annotated[
     StringConstraints(pattern=r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9][A-Za-z0-9.+\-]*)$"),
 ]
 Flop = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# A month: "2025-06".
+YearMonth = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
 #: Assessment time and output size grow linearly with the number of use cases (a rule that looks
 #: at every use case from inside one refers to a system-level classification, evaluated once), but
 #: every document lists them: 1,000 use cases take about 1.5 s for `obligations` and 40 s for a PDF

@@ -7,7 +7,7 @@ Every formatting decision the templates rely on is taken here; templates never f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -88,9 +88,14 @@ def _fmt_mapping(value: Mapping[str, Any]) -> str:
         if value.get("url"):
             bits.append(f"— {value['url']}")
         return " ".join(bits)
+    if "channel" in value and "date" in value:  # release per channel
+        text = f"{str(value['channel']).replace('_', ' ')}: {fmt_date(value['date'])}"
+        return text + (f" — {value['description']}" if value.get("description") else "")
     if "date" in value and "description" in value:  # design change
         flag = " [significant change]" if value.get("significant") else ""
         return f"{fmt_date(value['date'])}: {value['description']}{flag}"
+    if "modality" in value and "max_size" in value:  # maximum input or output size
+        return f"{str(value['modality']).replace('_', ' ')}: {value['max_size']}"
     if "name" in value:  # data source
         bits = [str(value["name"])]
         extra = [
@@ -123,9 +128,120 @@ def _fmt_model(m: Mapping[str, Any]) -> str:
     return " ".join(bits)
 
 
-def format_value(value: Any, kind: str = "text") -> list[str]:
-    """A stated value as display lines ([] when the value is empty)."""
+# --------------------------------------------------------------------------- size bands
+#
+# The bands themselves (bounds, labels, units) are data of the sections file (``bands:``), never
+# constants here: a band set is ``{unit, units?, bins: [{below|up_to: number, label, value?}]}``;
+# a bin without a bound takes every larger value. ``value`` names the bin as a descriptor
+# vocabulary states it (e.g. a parameter range of the Model Documentation Form).
+
+
+def band_label(amount: float, bins: Sequence[Mapping[str, Any]]) -> str | None:
+    """The label of the first bin that holds ``amount``: ``below`` is a strict upper bound,
+    ``up_to`` an inclusive one."""
+    for b in bins:
+        if "below" in b:
+            if amount < float(b["below"]):
+                return str(b["label"])
+        elif "up_to" in b:
+            if amount <= float(b["up_to"]):
+                return str(b["label"])
+        else:
+            return str(b["label"])
+    return None
+
+
+def _band(value: Any, bands: Mapping[str, Any]) -> list[str]:
+    """A number as its figure and band; a stated bin (``value`` of a bin) as that bin."""
+    bins = bands["bins"]
+    unit = bands.get("unit", "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        label = band_label(value, bins)
+        figure = f"{fmt_sci(value)} {unit}".strip()
+        return [f"{figure} (range: {label})" if label else figure]
+    stated = next((b for b in bins if b.get("value") == value), None)
+    if stated is None:
+        return [str(value)]
+    return [f"Range: {stated['label']} (exact figure not stated)"]
+
+
+def _unit_matches(unit: str, group: Mapping[str, Any]) -> bool:
+    names = [group["unit"], *(group.get("units") or [])] if group.get("unit") else []
+    return unit.strip().lower() in {str(n).lower() for n in names}
+
+
+def _modality_bands(entries: Any, groups: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One line per template modality: the band of the summed size when every entry of that
+    modality is in the unit its bands count, else each entry's size as a custom size and unit."""
+    entries = [e for e in (entries if isinstance(entries, list) else [entries])
+               if isinstance(e, Mapping)]
+    lines = []
+    seen: set[int] = set()
+    for group in groups:
+        members = [e for e in entries if e.get("modality") in (group.get("covers") or [])]
+        seen.update(id(e) for e in members)
+        if not members:
+            continue
+        lines.append(_modality_line(group, members))
+    for e in entries:  # a modality no group covers: custom size
+        if id(e) not in seen:
+            lines.append(f"{str(e.get('modality', '')).replace('_', ' ').capitalize()}: "
+                         f"{_amount(e['size'])} {e['unit']} (custom size)")
+    return lines
+
+
+def _amount(value: float) -> str:
+    return fmt_sci(value) if abs(value) >= 1e6 else fmt_number(value)
+
+
+def _modality_line(group: Mapping[str, Any], members: Sequence[Mapping[str, Any]]) -> str:
+    label = group.get("label") or group.get("modality", "")
+    bins = group.get("bins")
+    parts = [f"{str(e['modality']).replace('_', ' ')} {_amount(e['size'])} {e['unit']}"
+             for e in members]
+    if bins and all(_unit_matches(str(e["unit"]), group) for e in members):
+        total = sum(float(e["size"]) for e in members)
+        band = band_label(total, bins)
+        stated = f"{fmt_sci(total)} {group['unit']}"
+        if len(members) > 1:
+            stated += " in all: " + ", ".join(parts)
+        return f"{label}: {band} ({stated})"
+    return f"{label}: " + ", ".join(parts) + " (custom size and unit)"
+
+
+def _content_types(entries: Any) -> list[str]:
+    entries = entries if isinstance(entries, list) else [entries]
+    return [f"{str(e['modality']).replace('_', ' ').capitalize()}: {', '.join(e['content_types'])}"
+            for e in entries if isinstance(e, Mapping) and e.get("content_types")]
+
+
+def _month(value: Any) -> str:
+    """MM/YYYY, as the AI Office template asks for the latest collection date."""
+    if isinstance(value, dt.date):
+        return f"{value.month:02d}/{value.year}"
+    text = str(value)
+    if len(text) == 7 and text[4] == "-":
+        return f"{text[5:]}/{text[:4]}"
+    return text
+
+
+def format_value(value: Any, kind: str = "text", bands: Any = None) -> list[str]:
+    """A stated value as display lines ([] when the value is empty). ``bands`` is the band set
+    of the sections file that the ``band`` and ``modality_bands`` kinds need."""
     value = _plain(value)
+    if kind in ("band", "modality_bands"):
+        if bands is None:
+            raise ValueError(f"format {kind!r} needs 'bands' naming a band set of the sections file")
+        if kind == "band":
+            return _band(value[0] if isinstance(value, list) and len(value) == 1 else value, bands)
+        return _modality_bands(value, bands)
+    if kind == "content_types":
+        return _content_types(value)
+    if kind == "month":
+        return [_month(v) for v in (value if isinstance(value, list) else [value])]
+    if kind == "inline":  # a list of short values on one line (languages, modalities)
+        items = value if isinstance(value, list) else [value]
+        return [", ".join(dict.fromkeys(_fmt_scalar(v, "enum") for v in items))]
     if kind == "model":
         items = value if isinstance(value, list) else [value]
         return [_fmt_model(m) for m in items]

@@ -6,6 +6,13 @@ field, who receives it) is data: ``<document>.sections.yaml`` next to the docume
 This module is generic: it walks that structure, fills each field from the descriptor or from
 linked evidence, and turns every missing fact into a *gap* that names the obligation it blocks.
 Nothing here writes filler text for a missing fact.
+
+A field names its fact by a dotted path (``model.training_data.sources``), optionally filtering a
+list (``sources[type=web_crawl]``), or a list of paths of which the first stated fills it. A field
+may instead answer a yes/no ``question`` defined in the file's ``questions:`` (see
+``_Walker.answer``: "no" only when the descriptor says the list is complete). Formats that place
+a figure in a band (``band``, ``modality_bands``) read the bounds from the file's ``bands:``, so
+no threshold of a form or template lives in the code.
 """
 
 from __future__ import annotations
@@ -34,11 +41,16 @@ def resolve(root: Mapping[str, Any], path: str) -> Any:
 
     Returns None when any step is unstated. A list of values is returned for paths through
     lists; it is None when every element's value is unstated.
+
+    A step may filter a list: ``sources[type=web_crawl]`` keeps the entries whose ``type`` is
+    ``web_crawl`` (``[type=a|b]``: either value; a list-valued key matches when it holds one of
+    the values). A filter that keeps nothing gives ``[]``.
     """
     current: Any = root
-    for index, part in enumerate(path.split(".")):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
         if isinstance(current, list):
-            rest = ".".join(path.split(".")[index:])
+            rest = ".".join(parts[index:])
             values = [resolve(item, rest) for item in current]
             stated = [v for v in values if v is not None]
             if not stated:
@@ -47,10 +59,55 @@ def resolve(root: Mapping[str, Any], path: str) -> Any:
             for v in stated:
                 flat.extend(v if isinstance(v, list) else [v])
             return flat
-        if not isinstance(current, Mapping) or current.get(part) is None:
+        name, where = _split_filter(part)
+        if not isinstance(current, Mapping) or current.get(name) is None:
             return None
-        current = current[part]
+        current = current[name]
+        if where is not None:
+            if not isinstance(current, list):
+                return None
+            current = [item for item in current if _matches(item, *where)]
     return current
+
+
+def _split_filter(part: str) -> tuple[str, tuple[str, frozenset[str]] | None]:
+    if not part.endswith("]") or "[" not in part:
+        return part, None
+    name, condition = part[:-1].split("[", 1)
+    key, sep, values = condition.partition("=")
+    if not sep or not key or not values:
+        raise ValueError(f"path step {part!r}: a filter reads [key=value] or [key=a|b]")
+    return name, (key, frozenset(values.split("|")))
+
+
+def _matches(item: Any, key: str, values: frozenset[str]) -> bool:
+    if not isinstance(item, Mapping):
+        return False
+    value = item.get(key)
+    stated = value if isinstance(value, list) else [value]
+    return any(_as_text(v) in values for v in stated if v is not None)
+
+
+def _as_text(value: Any) -> str:
+    """A scalar as a filter compares it: booleans as true/false, the rest as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _first_stated(root: Mapping[str, Any], paths: Sequence[str]) -> Any:
+    """The value of the first of ``paths`` that is stated (an empty list counts only if no
+    other path is stated)."""
+    fallback = None
+    for path in paths:
+        value = resolve(root, path)
+        if value is None or value == "":
+            continue
+        if value == []:
+            fallback = value
+            continue
+        return value
+    return fallback
 
 
 # --------------------------------------------------------------------------- structure walk
@@ -62,7 +119,29 @@ def load_structure(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or "sections" not in data:
         raise ValueError(f"{path}: a document structure needs 'sections'")
     _reject_empty_keys(data, path)
+    _check_references(data, path)
     return data
+
+
+def _check_references(data: Mapping[str, Any], path: Path) -> None:
+    """Every question and band set a field names is defined in the file."""
+    questions = data.get("questions") or {}
+    bands = data.get("bands") or {}
+    for name, q in questions.items():
+        missing = [k for k in ("items", "key", "yes_if", "complete") if k not in q]
+        if missing:
+            raise ValueError(f"{path}: question {name!r} needs {', '.join(missing)}")
+    stack = list(data["sections"])
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("children") or [])
+        stack.extend(node.get("fields") or [])
+        cond = node.get("applicable_if") or {}
+        for ref in (node.get("question"), cond.get("question")):
+            if ref is not None and ref not in questions:
+                raise ValueError(f"{path}: {node.get('id')}: no question {ref!r} in 'questions'")
+        if node.get("bands") is not None and node["bands"] not in bands:
+            raise ValueError(f"{path}: {node.get('id')}: no band set {node['bands']!r} in 'bands'")
 
 
 def _reject_empty_keys(node: Any, path: Path) -> None:
@@ -90,9 +169,13 @@ class _Walker:
         evidence: Sequence[Mapping[str, Any]],
         classifications: Mapping[str, str],
         fallback_blockers: Sequence[Mapping[str, Any]],
+        questions: Mapping[str, Mapping[str, Any]] | None = None,
+        bands: Mapping[str, Any] | None = None,
     ) -> None:
         self.doc_key = doc_key
         self.facts = facts
+        self.questions = questions or {}
+        self.bands = bands or {}
         self.verdicts: dict[str, list[str]] = {}
         for o in obligations:
             self.verdicts.setdefault(o.get("rule") or o["id"], []).append(
@@ -157,11 +240,49 @@ class _Walker:
         self.gaps.append(gap)
         return gap
 
+    def answer(self, name: str) -> tuple[str | None, str]:
+        """A yes/no question of the sections file: ('yes'|'no'|None, the fact that would answer it).
+
+        Yes when some listed item's ``key`` is one of ``yes_if``. No only when the list is stated,
+        every item's ``key`` is stated, none is in ``yes_if`` or ``open_if`` (values that leave
+        the question open, e.g. user data of unstated origin) and the ``complete`` fact is true.
+        Anything else is unanswered: the descriptor does not say."""
+        q = self.questions[name]
+        items = resolve(self.facts, q["items"])
+        if not isinstance(items, list):
+            return None, q["items"]
+        yes, open_ = set(q["yes_if"]), set(q.get("open_if") or [])
+        unstated = undecided = False
+        for item in items:
+            value = item.get(q["key"]) if isinstance(item, Mapping) else None
+            if value is None:
+                unstated = True
+                continue
+            values = set(value) if isinstance(value, list) else {value}
+            if values & yes:
+                return "yes", ""
+            if values & open_:
+                undecided = True
+        if unstated or undecided:
+            return None, f"{q['items']}.{q['key']}"
+        if resolve(self.facts, q["complete"]) is True:
+            return "no", ""
+        return None, q["complete"]
+
     def _applicability(self, spec: Mapping[str, Any]) -> tuple[str, str | None]:
-        """('applicable'|'not_applicable'|'unknown', message)."""
+        """('applicable'|'not_applicable'|'unknown'|'pending', message). 'pending': a question
+        the document answers in a field of its own is open; the field that depends on it waits
+        for that answer rather than adding a second gap for the same missing fact."""
         cond = spec.get("applicable_if")
         if not cond:
             return "applicable", None
+        if "question" in cond:
+            answered, _ = self.answer(cond["question"])
+            if answered == "yes":
+                return "applicable", None
+            if answered == "no":
+                return "not_applicable", cond.get("otherwise")
+            return "pending", cond.get("unknown")
         if "obligation" in cond:  # whether an obligation of the rule data applies to the subject
             verdicts = self.verdicts.get(cond["obligation"], [])
             if "applies" in verdicts:
@@ -209,25 +330,41 @@ class _Walker:
             return out
         if "text" in spec:  # a fixed statement required by the law (e.g. Annex V(3))
             out["lines"] = [spec["text"]]
-            if state == "unknown" and message:
+            if state in ("unknown", "pending") and message:
                 out["lines"].append(f"(Required only if it applies: {message}.)")
             return out
+        if "question" in spec:  # a yes/no question of the template
+            answered, missing = self.answer(spec["question"])
+            if answered is not None:
+                out["lines"] = [spec.get(answered, answered.capitalize())]
+                return out
+            out["evidence"] = [dict(e) for e in self.linked_evidence(fid)]
+            if not out["evidence"]:
+                out["gap"] = self.gap(fid, citation, spec["label"], missing)
+            return out
         fact = spec.get("fact")
-        value = resolve(self.facts, fact) if fact else None
+        facts = [fact] if isinstance(fact, str) else list(fact or [])
+        value = _first_stated(self.facts, facts) if facts else None
         if value is not None and value != [] and value != "":
-            out["lines"] = format_value(value, spec.get("format", "text"))
+            out["lines"] = format_value(value, spec.get("format", "text"), self._bands(spec))
         elif value == [] and spec.get("empty"):
             out["lines"] = [spec["empty"]]
         out["evidence"] = [dict(e) for e in self.linked_evidence(fid)]
         if not out["lines"] and not out["evidence"]:
             if spec.get("optional"):
                 out["not_applicable"] = spec.get("optional_text", "None stated.")
+            elif state == "pending":
+                out["not_applicable"] = message or (
+                    "Depends on the answer above, which the descriptor does not give yet.")
             else:
                 what = spec["label"]
                 if state == "unknown" and message:
                     what = f"{what} ({message})"
-                out["gap"] = self.gap(fid, citation, what, fact)
+                out["gap"] = self.gap(fid, citation, what, " or ".join(facts) or None)
         return out
+
+    def _bands(self, spec: Mapping[str, Any]) -> Any:
+        return self.bands[spec["bands"]] if spec.get("bands") is not None else None
 
     def section(self, spec: Mapping[str, Any], level: int = 1) -> dict[str, Any]:
         sid = spec["id"]
@@ -255,7 +392,7 @@ class _Walker:
             spec.get("fields") or spec.get("children")) else "optional")
         if needs_evidence == "required" and not out["evidence"]:
             what = spec.get("gap_label") or spec["heading"]
-            if state == "unknown" and message:
+            if state in ("unknown", "pending") and message:
                 what = f"{what} ({message})"
             out["gap"] = self.gap(sid, out["citation"], what, None)
         return out
@@ -313,6 +450,8 @@ def structured_context(
         evidence=evidence,
         classifications=classifications,
         fallback_blockers=decision.applying or decision.obligations,
+        questions=structure.get("questions"),
+        bands=structure.get("bands"),
     )
     sections = [walker.section(s) for s in structure["sections"]]
     ctx.update(
