@@ -111,7 +111,8 @@ def test_metadata_pdfa_and_attachments() -> None:
     assert meta is not None and "Transparency report" in (meta.title or "")
     assert meta.get("/CreationDate", "").startswith("D:20261125")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
-    assert "pdfaid" in xmp and 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "pdfaid" in xmp and 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    assert 'pdfuaid:part="1"' in xmp  # tagged PDF/A-3a that also declares PDF/UA-1
     attachments = reader.attachments
     assert set(attachments) == {"descriptor.yaml", "obligations.json"}
     original = (pack("hiring") / "descriptor.yaml").read_bytes()

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -86,11 +87,12 @@ def pdf() -> bytes:
 
 @pytest.fixture(scope="module")
 def pdfa() -> bytes:
-    """A PDF/A-3b document as the packs render them (metadata, XMP, attachment)."""
+    """A tagged PDF/A-3a (PDF/UA-1) document as the packs render them (metadata, XMP, structure
+    tree, attachment)."""
     from compliance.documents.pdf import AttachmentData, render_pdf
     from compliance.paths import templates_dir
 
-    html = ("<html><head><title>Declaration</title><meta name='author' content='Org'>"
+    html = ("<html lang='en'><head><title>Declaration</title><meta name='author' content='Org'>"
             "<meta name='dcterms.modified' content='2026-11-25T00:00:00Z'></head>"
             "<body><p>EU declaration of conformity</p></body></html>")
     return render_pdf(html, roots=[templates_dir()], as_of=WHEN.date(),
@@ -171,7 +173,12 @@ def test_the_signed_pdfa_keeps_its_identification_and_consistent_metadata(key_st
         reader = _pdf_objects(signed)
         info = reader.trailer["/Info"].get_object()
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
-        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+        # the PDF/UA-1 identification and the extension schema declaring it survive pyHanko's
+        # rewrite of the packet (which turns simple properties into attributes)
+        assert 'pdfuaid:part="1"' in xmp
+        assert re.search(r'pdfaSchema:prefix(="|>)pdfuaid', xmp)
+        assert re.search(r'pdfaSchema:namespaceURI(="|>)http://www.aiim.org/pdfua/ns/id/', xmp)
         assert info["/Producer"].startswith("WeasyPrint") and "pyHanko" in info["/Producer"]
         assert f'pdf:Producer="{info["/Producer"]}"' in xmp  # the same producer in both places
         assert info["/ModDate"] == "D:20261125120000Z"
@@ -183,6 +190,23 @@ def test_the_signed_pdfa_keeps_its_identification_and_consistent_metadata(key_st
             assert "/Font" not in widget["/AP"]["/N"].get_object()["/Resources"]
         else:
             assert [float(v) for v in widget["/Rect"]] == [0, 0, 0, 0] and "/AP" not in widget
+        _assert_widget_tagged(reader, widget)
+
+
+def _assert_widget_tagged(reader: Any, widget: Any) -> None:
+    """The signature widget of a signed tagged PDF is in its structure tree: a /Form element,
+    last in the document's reading order, reached from the widget's /StructParent."""
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    nums = tree["/ParentTree"].get_object()["/Nums"]
+    entries = dict(zip(nums[::2], nums[1::2], strict=True))
+    key = widget["/StructParent"]
+    assert tree["/ParentTreeNextKey"] == key + 1 and key == max(entries)
+    element = entries[key].get_object()
+    assert element["/S"] == "/Form" and element["/Alt"]
+    assert element["/K"]["/Type"] == "/OBJR" and element["/K"]["/Obj"].get_object() == widget
+    document = element["/P"].get_object()
+    assert document["/S"] == "/Document" and document["/K"][-1].get_object() == element
+    assert widget["/TU"]  # the field's description for assistive technology
 
 
 def test_a_visible_field_is_a_box_on_the_last_page(key_store: bytes, pdf: bytes) -> None:
@@ -192,6 +216,7 @@ def test_a_visible_field_is_a_box_on_the_last_page(key_store: bytes, pdf: bytes)
     assert len(reader.pages) == 2 and "/Annots" not in reader.pages[0]
     (widget,) = [a.get_object() for a in reader.pages[-1]["/Annots"]]
     assert widget["/FT"] == "/Sig" and widget["/T"] == "Declaration"
+    assert "/StructParent" not in widget  # an untagged input gets no structure
     x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
     width, height = (float(v) for v in reader.pages[-1].mediabox[2:])
     assert 0 < x1 < x2 <= width and 0 < y1 < y2 <= height

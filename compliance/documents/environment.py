@@ -9,8 +9,10 @@ like any other input:
 * It loads (``include``, ``import``, ``extends``) only files inside a template folder: a name
   whose ``..`` leaves the folder, or a symlink whose target lies outside it, is refused.
 * Everything it prints comes from the descriptor or the rule data and is escaped; nothing is
-  marked safe. A variable the context does not have fails the build (``StrictUndefined``)
-  instead of printing an empty string.
+  marked safe, except by the ``links`` filter (:func:`links`), which escapes its whole input and
+  wraps only the plain ``http(s)`` URLs in it in ``<a href>`` (a link annotation in the PDF; the
+  renderer fetches nothing). A variable the context does not have fails the build
+  (``StrictUndefined``) instead of printing an empty string.
 * Its output, values and the template's own text alike, shows control and bidi-override
   characters as visible escapes (``\\u202e``), so no line of a document can be reordered.
 
@@ -24,6 +26,7 @@ caller gets the same located message.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -31,6 +34,7 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 from compliance.errors import ComplianceError, ExitCode, MissingDataError, TemplateError
 from compliance.io.textsafe import inert_html
@@ -246,6 +250,40 @@ class _Environment(ImmutableSandboxedEnvironment):
             raise error from exc
 
 
+#: A URL candidate: ``http://`` or ``https://`` up to the next white space.
+_URL_CANDIDATE = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
+#: What a linked URL may consist of: printable ASCII that RFC 3986 allows, and a host.
+_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?",
+                  re.IGNORECASE)
+#: Trailing characters that end the sentence around a URL rather than the URL itself.
+_TRAILING = ".,;:!?'\""
+
+
+def links(value: object) -> Markup:
+    """``value`` as escaped text in which every plain ``http(s)`` URL is a link.
+
+    The whole text is escaped; a URL is linked only when it is printable ASCII with a host
+    (``https://example.org/x``), without the sentence punctuation that follows it (``.``, ``,``,
+    an unbalanced ``)``). Anything else (another scheme, a URL with spaces, quotes or non-ASCII
+    characters) stays plain text. The link's target is the URL as written, escaped: nothing is
+    invented, shortened or resolved."""
+    text = str(value)
+    parts: list[str] = []
+    end = 0
+    for match in _URL_CANDIDATE.finditer(text):
+        url = match.group(0)
+        while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+            url = url[:-1]
+        if not _URL.fullmatch(url):
+            continue
+        start = match.start()
+        parts += [str(escape(text[end:start])),
+                  f'<a href="{escape(url)}">{escape(url)}</a>']
+        end = start + len(url)
+    parts.append(str(escape(text[end:])))
+    return Markup("".join(parts))  # noqa: S704 - every piece is escaped above
+
+
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env = _Environment(
         loader=ConfinedLoader(template_dirs(user_dir)),
@@ -256,4 +294,5 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["anchor"] = lambda value: str(value).replace(".", "-").replace("@", "-")
+    env.filters["links"] = links
     return env

@@ -20,7 +20,7 @@ The signature value itself is deterministic for RSA keys (PKCS#1 v1.5, pyHanko's
 RSA) and Ed25519/Ed448 keys; an ECDSA or DSA signature contains a random nonce, so its bytes
 differ from run to run (it still verifies): :func:`is_deterministic` says which.
 
-**PDF/A.** The input's PDF/A-3b conformance is kept as far as the signature touches it: the
+**PDF/A.** The input's PDF/A-3 conformance is kept as far as the signature touches it: the
 widget has the Print flag and no Hidden flag (6.3.2), an invisible one has a zero-size
 rectangle and needs no appearance (6.3.3), a visible one has a normal appearance stream only and
 draws a frame without text, so it uses no font that would have to be embedded (6.2.11.4); the
@@ -28,6 +28,11 @@ byte range covers the whole file and the CMS carries one SignerInfo and the sign
 (6.4.3); the document metadata keeps its PDF/A identification, and the ``/Info`` entries pyHanko
 changes (``/Producer``, ``/ModDate``) are written with equal values into the XMP packet
 (pyHanko alone would write only its own name as the XMP producer).
+
+**Tagged PDF.** A tagged input (PDF/A-3a with PDF/UA-1, as compliance renders it) stays tagged:
+the signature widget, visible or not, is put into the structure tree as a ``Form`` element
+(linked from the parent tree through its ``/StructParent``) at the end of the document's reading
+order, and the field gets a description (``/TU``) for assistive technology (PDF/UA-1 7.18).
 
 pyHanko imports cryptography's DSA module, which warns that DSA is deprecated; that warning is
 silenced for the import only (it would reach the user's terminal and fails the test suite).
@@ -203,7 +208,61 @@ class _PinnedPdfSigner(signers.PdfSigner):
     def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> PdfSigningSession:
         session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
         session.system_time = self._signing_time
+        _tag_signature_widget(pdf_out, session.sig_field)
         return session
+
+
+#: The description of the signature field that assistive technology reads (``/TU``).
+_FIELD_DESCRIPTION = "Digital signature"
+
+
+def _tag_signature_widget(writer: IncrementalPdfFileWriter, field: Any) -> None:
+    """Put the signature widget into the structure tree of a tagged PDF (no-op otherwise): a
+    ``/Form`` element holding an object reference to the widget, appended to the document
+    element, and a parent-tree entry under a new ``/StructParent`` key."""
+    tree_ref = writer.root.raw_get("/StructTreeRoot") if "/StructTreeRoot" in writer.root else None
+    widget = fields.get_sig_field_annot(field)
+    if tree_ref is None or "/StructParent" in widget:
+        return
+    page_ref = widget.raw_get("/P")
+    widget_ref = next(ref for ref in page_ref.get_object()["/Annots"]
+                      if ref.get_object() is widget)
+    if "/TU" not in field:
+        field["/TU"] = generic.TextStringObject(_FIELD_DESCRIPTION)
+    tree = tree_ref.get_object()
+    kids = tree["/K"]
+    document_ref = kids[0] if isinstance(kids, generic.ArrayObject) else kids
+    document = document_ref.get_object()
+    if document.get("/S") != "/Document":  # no single document element: hang it on the root
+        document_ref, document = tree_ref, tree
+    parent_tree = tree["/ParentTree"]
+    nums = parent_tree["/Nums"]
+    key = max([int(tree.get("/ParentTreeNextKey", 0)),
+               *(int(nums[i]) + 1 for i in range(0, len(nums), 2))])
+    element_ref = writer.add_object(_pdf_dict(
+        Type=generic.pdf_name("/StructElem"), S=generic.pdf_name("/Form"), P=document_ref,
+        Pg=page_ref, Alt=generic.TextStringObject(_FIELD_DESCRIPTION),
+        K=_pdf_dict(Type=generic.pdf_name("/OBJR"), Obj=widget_ref, Pg=page_ref)))
+    widget["/StructParent"] = _pdf_int(key)
+    nums.extend([_pdf_int(key), element_ref])
+    tree["/ParentTreeNextKey"] = _pdf_int(key + 1)
+    document_kids = document.get("/K")
+    if isinstance(document_kids, generic.ArrayObject):
+        document_kids.append(element_ref)
+    else:
+        document["/K"] = generic.ArrayObject([*([document_kids] if document_kids else []),
+                                              element_ref])
+    for changed in (widget, field, tree, parent_tree, document):
+        writer.update_container(changed)  # objects this revision adds are written anyway
+
+
+def _pdf_dict(**entries: Any) -> Any:
+    return generic.DictionaryObject(  # type: ignore[no-untyped-call]
+        {generic.pdf_name(f"/{k}"): v for k, v in entries.items()})
+
+
+def _pdf_int(value: int) -> Any:
+    return generic.NumberObject(value)  # type: ignore[no-untyped-call]
 
 
 class _PinnedWriter(IncrementalPdfFileWriter):

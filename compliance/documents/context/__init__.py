@@ -7,6 +7,7 @@ One module per document family, over two shared ones:
 - ``structured``: documents whose legal structure is a ``<document>.sections.yaml`` file;
 - ``transparency``: the pack's transparency report;
 - ``incident_log``: the incident log, from the incident register;
+- ``facts``: fact paths in the descriptor data (dotted, filtered, first stated);
 - ``deciding``: the pack index's questions that decide the most undetermined obligations.
 
 Templates receive only dicts, lists, strings and numbers; no pydantic objects and no callables.
@@ -17,11 +18,11 @@ from __future__ import annotations
 
 from compliance.documents.context.base import PackInfo, evidence_records
 from compliance.documents.context.deciding import deciding_context
+from compliance.documents.context.facts import resolve
 from compliance.documents.context.incident_log import incident_log_context
 from compliance.documents.context.structured import (
     _Walker,
     load_structure,
-    resolve,
     structured_context,
 )
 from compliance.documents.context.transparency import transparency_context
