@@ -12,6 +12,16 @@ Determinism: creation and modification dates come from the as-of date, attachmen
 same date, and the PDF file identifier is derived from the content, so the same inputs give
 byte-identical files.
 
+Fonts: only the stylesheet's ``@font-face`` fonts (bundled under ``templates/base/fonts/``, served
+by the fetcher) are ever used. WeasyPrint finds fonts through fontconfig, whose configuration on
+a desktop or server lists the host's font folders, aliases and rendering tweaks: a character
+the bundled fonts lack would then be drawn from whatever font the machine has (different bytes,
+on some machines a different look). :func:`_font_configuration` gives WeasyPrint a fontconfig
+configuration of its own, read from an empty ``fonts.conf`` (no font folder, no include of the
+host's ``conf.d``), to which WeasyPrint adds the ``@font-face`` files only (plus the bundled
+DejaVu Sans as the font of last resort, ``_LAST_RESORT_CSS``). A character that no bundled font
+has is drawn as the missing-glyph box (``.notdef``) of a bundled font.
+
 Accessibility: documents are tagged PDF/A-3a (``DEFAULT_VARIANT``): a structure tree built from
 the HTML (headings, sections, paragraphs, lists, tables with their header cells, links), marked
 content, the document language from ``<html lang>`` in the catalog, the title shown in the
@@ -30,6 +40,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import tempfile
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -42,6 +53,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     import pydyf
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 #: Tagged PDF/A-3 (level A: accessible), with the PDF/UA-1 identification added (:func:`_finish`).
@@ -126,6 +138,48 @@ def _as_of_datetime(as_of: dt.date) -> dt.datetime:
     return dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
 
 
+#: The fontconfig configuration documents are rendered with: no <dir> (no host font folder), no
+#: <include> (none of the host's aliases, substitutions or synthetic styles), no <cachedir>
+#: (nothing is scanned, so nothing is cached). WeasyPrint adds each @font-face file to it.
+_FONTCONFIG_XML = (
+    b'<?xml version="1.0"?>\n'
+    b'<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+    b"<fontconfig>\n"
+    b"  <!-- compliance: no host fonts; only the documents' @font-face files -->\n"
+    b"</fontconfig>\n"
+)
+
+
+#: The font of last resort, so that fontconfig never has no font at all (a document without the
+#: print stylesheet, e.g. one a user's template breaks): the bundled DejaVu Sans, declared
+#: exactly as ``base/print.css`` declares "Doc Sans" (same family, file URL and descriptors),
+#: which WeasyPrint then loads once for both.
+_LAST_RESORT_CSS = (
+    '@font-face { font-family: "Doc Sans"; src: url("base/fonts/DejaVuSans.ttf"); '
+    "font-weight: normal; font-style: normal; }"
+)
+
+
+def _font_configuration() -> FontConfiguration:
+    """A WeasyPrint font configuration that knows no host font.
+
+    WeasyPrint's :class:`FontConfiguration` loads fontconfig's configuration from the file named
+    by ``FONTCONFIG_FILE`` (read when the object is made, not later); that variable points at an
+    empty configuration only while it is made, and the file is deleted right after."""
+    previous = os.environ.get("FONTCONFIG_FILE")
+    with tempfile.TemporaryDirectory(prefix="compliance-fontconfig-") as folder:
+        conf = Path(folder) / "fonts.conf"
+        conf.write_bytes(_FONTCONFIG_XML)
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            return FontConfiguration()
+        finally:
+            if previous is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = previous
+
+
 def render_pdf(
     html: str,
     *,
@@ -148,9 +202,12 @@ def render_pdf(
     previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
     try:
+        font_config = _font_configuration()
+        last_resort = weasyprint.CSS(string=_LAST_RESORT_CSS, base_url=base_url,
+                                     url_fetcher=fetcher, font_config=font_config)
         document = weasyprint.HTML(
             string=html, base_url=base_url, url_fetcher=fetcher
-        ).render()
+        ).render(font_config=font_config, stylesheets=[last_resort])
         files = [
             weasyprint.Attachment(
                 string=a.data, name=a.name, description=a.description,
