@@ -376,7 +376,13 @@ def test_every_fact_a_sections_file_names_is_a_descriptor_field(structure: Path)
     while stack:
         node = stack.pop()
         stack.extend(node.get("children") or [])
-        stack.extend(node.get("fields") or [])
+        if node.get("each"):  # a repeated section: its fields' facts are relative to an item
+            each = node["each"]
+            paths.extend([each, *([each + node["item_heading"]] if node.get("item_heading") else [])])
+            stack.extend({**f, "fact": each + f["fact"]} if str(f.get("fact", "")).startswith(".")
+                         else f for f in node.get("fields") or [])
+        else:
+            stack.extend(node.get("fields") or [])
         fact = node.get("fact")
         paths.extend([fact] if isinstance(fact, str) else fact or [])
         if (node.get("applicable_if") or {}).get("fact"):

@@ -179,8 +179,8 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
         assert j.tier is not None
         out.append(f"BARRED in {j.jurisdiction.name} ({j.jurisdiction.code}): {j.tier.label}")
         out.append(f"  {j.tier.blocking}")
-        out.extend(f"  because {s.text}: {'yes' if s.truth.value == 'true' else s.truth.value}"
-                   for s in j.tier.steps)
+        out.append("  Because:")
+        out.extend(f"    - {plain}" for plain in dict.fromkeys(s.sentence for s in j.tier.steps))
         out.append("  The duties listed below for this jurisdiction are secondary: they matter only once the "
                    "practice has ended.")
         out.append("")

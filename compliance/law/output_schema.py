@@ -7,6 +7,12 @@ from typing import Any
 _STR_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 _DATE_OR_NULL: dict[str, Any] = {"type": ["string", "null"], "format": "date"}
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_PLAIN: dict[str, Any] = {
+    **_STRINGS,
+    "description": ("The reasons as plain sentences that state each finding (\"The system does not perform "
+                    "profiling of natural persons.\", \"It is not stated whether ...\"), in the order of "
+                    "reasons; for people to read, not to parse (steps holds the tests and truth values)."),
+}
 _STEPS: dict[str, Any] = {
     "type": "array",
     "description": "The decisive tests, in order: each fact comparison or classification and its truth value.",
@@ -65,7 +71,7 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
             "items": {"type": "object", "required": ["jurisdiction", "tier", "label", "consequence"],
                       "properties": {"jurisdiction": {"type": "string"}, "tier": {"type": "string"},
                                      "label": {"type": "string"}, "consequence": {"type": "string"},
-                                     "reasons": _STRINGS}},
+                                     "reasons": _STRINGS, "reasons_plain": _PLAIN}},
         },
         "deciding_facts": {
             "type": "array",
@@ -93,7 +99,7 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                     "tier": {
                         "type": ["object", "null"],
                         "properties": {"id": {"type": "string"}, "label": {"type": "string"},
-                                       "blocking": _STR_OR_NULL, "reasons": _STRINGS, "caveats": _STRINGS},
+                                       "blocking": _STR_OR_NULL, "reasons": _STRINGS, "reasons_plain": _PLAIN, "caveats": _STRINGS},
                     },
                     "highlights": {
                         "type": "array",
@@ -116,7 +122,7 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                                 "from": _DATE_OR_NULL,
                                 "upcoming_from": _DATE_OR_NULL,
                                 "citation": {"type": "string"},
-                                "reasons": _STRINGS,
+                                "reasons": _STRINGS, "reasons_plain": _PLAIN,
                                 "missing_facts": _STRINGS,
                                 "steps": _STEPS,
                                 "verification": _VERIFICATION,
@@ -148,7 +154,7 @@ OBLIGATIONS_SCHEMA: dict[str, Any] = {
                                 "applies_from": _DATE_OR_NULL,
                                 "date_basis": _STR_OR_NULL,
                                 "current_wording_from": {**_DATE_OR_NULL, "description": "Where the provision was amended without a break in application: when the current wording took effect."},
-                                "reasons": _STRINGS,
+                                "reasons": _STRINGS, "reasons_plain": _PLAIN,
                                 "missing_facts": _STRINGS,
                                 "steps": _STEPS,
                                 "documents": _STRINGS,

@@ -10,7 +10,8 @@ modalities); which of them trigger which provision is decided by the rule data u
 
 One module per part of the descriptor: ``common`` (format version, constrained types, the base
 model), ``organisation``, ``system`` (lifecycle, features, prohibited-practice screening),
-``use_cases`` (classification facts), ``ai_models``, ``evidence`` (evidence files and the
+``use_cases`` (classification facts), ``fria`` (the deployer's fundamental rights impact
+assessment), ``ai_models``, ``evidence`` (evidence files and the
 incident register) and ``descriptor`` (the root ``Descriptor``). Import from this package: every
 public name is re-exported here.
 """
@@ -61,6 +62,14 @@ from compliance.descriptor.model.evidence import (
     Redaction,
     RedactionReason,
 )
+from compliance.descriptor.model.fria import (
+    AffectedCategory,
+    FriaNotification,
+    FundamentalRightsImpactAssessment,
+    PeriodAndFrequency,
+    RightAnalysis,
+    RiskLevel,
+)
 from compliance.descriptor.model.organisation import (
     KoreaMetrics,
     Money,
@@ -91,6 +100,12 @@ from compliance.descriptor.model.use_cases import (
 )
 
 __all__ = [
+    "RightAnalysis",
+    "PeriodAndFrequency",
+    "RiskLevel",
+    "FundamentalRightsImpactAssessment",
+    "FriaNotification",
+    "AffectedCategory",
     "AIModel",
     "AnnexIEntry",
     "AnnexIProduct",

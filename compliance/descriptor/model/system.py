@@ -1,6 +1,6 @@
 """The AI system as a whole: markets, purpose, lifecycle and design changes, transparency and
-biometric features, the prohibited-practice screening, third-party supplies, and its use cases
-(``use_cases``)."""
+biometric features, the prohibited-practice screening, third-party supplies, its use cases
+(``use_cases``) and the deployer's fundamental rights impact assessment (``fria``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from compliance.descriptor.model.common import (
     NonEmptyText,
     _Model,
 )
+from compliance.descriptor.model.fria import FundamentalRightsImpactAssessment
 from compliance.descriptor.model.use_cases import UseCase
 
 
@@ -246,3 +247,6 @@ class System(_Model):
     """Description of the user interface given to deployers."""
     instructions_for_use: str | None = None
     """Where the instructions for use are, or what they contain."""
+    fria: FundamentalRightsImpactAssessment | None = None
+    """The deployer's fundamental rights impact assessment of its use of the system, and the
+    notification of its results (for deployers that owe one)."""

@@ -75,6 +75,8 @@ def _fmt_scalar(value: Any, kind: str) -> str:
         return value.isoformat()
     if isinstance(value, Mapping):
         return _fmt_mapping(value)
+    if kind == "choice":  # one word of a vocabulary on its own: "very_high" -> "Very high"
+        return str(value).replace("_", " ").capitalize()
     return str(value).replace("_", " ") if kind == "enum" else str(value)
 
 
@@ -225,10 +227,47 @@ def _month(value: Any) -> str:
     return text
 
 
-def format_value(value: Any, kind: str = "text", bands: Any = None) -> list[str]:
+def _records(value: Any, columns: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A list of entries, one line each, in the order of the sections file's ``columns``: the
+    first column's value, then every other stated column as ``label: value``; a yes/no column
+    with ``when_true``/``when_false`` texts shows that text instead (nothing when it has none).
+    A value that ends a sentence is followed by the next as a sentence, others by a dash."""
+    lines = []
+    for entry in value if isinstance(value, list) else [value]:
+        if not isinstance(entry, Mapping):
+            lines.append(_fmt_scalar(entry, "text"))
+            continue
+        bits = []
+        for index, column in enumerate(columns):
+            stated = entry.get(column["key"])
+            if stated is None or stated == [] or stated == "":
+                continue
+            if isinstance(stated, bool) and ("when_true" in column or "when_false" in column):
+                text = column.get("when_true" if stated else "when_false")
+                if text:
+                    bits.append(str(text))
+                continue
+            kind = column.get("format", "text")
+            shown = (", ".join(_fmt_scalar(v, kind) for v in stated) if isinstance(stated, list)
+                     else _fmt_scalar(stated, kind))
+            bits.append(f"{column['label']}: {shown}" if index and column.get("label") else shown)
+        line = ""
+        for bit in bits:  # after a sentence, the next one follows it; else a dash joins
+            line = f"{line} {bit}" if line.endswith(".") else f"{line} — {bit}" if line else bit
+        lines.append(line)
+    return list(dict.fromkeys(lines))
+
+
+def format_value(value: Any, kind: str = "text", bands: Any = None,
+                 columns: Sequence[Mapping[str, Any]] | None = None) -> list[str]:
     """A stated value as display lines ([] when the value is empty). ``bands`` is the band set
-    of the sections file that the ``band`` and ``modality_bands`` kinds need."""
+    of the sections file that the ``band`` and ``modality_bands`` kinds need; ``columns`` the
+    entry keys (and their labels) that the ``records`` kind shows."""
     value = _plain(value)
+    if kind == "records":
+        if not columns:
+            raise ValueError("format 'records' needs 'columns' naming the keys of each entry")
+        return _records(value, columns)
     if kind in ("band", "modality_bands"):
         if bands is None:
             raise ValueError(f"format {kind!r} needs 'bands' naming a band set of the sections file")

@@ -12,16 +12,18 @@ list (``sources[type=web_crawl]``), or a list of paths of which the first stated
 may instead answer a yes/no ``question`` defined in the file's ``questions:`` (see
 ``_Walker.answer``: "no" only when the descriptor says the list is complete). Formats that place
 a figure in a band (``band``, ``modality_bands``) read the bounds from the file's ``bands:``, so
-no threshold of a form or template lives in the code.
+no threshold of a form or template lives in the code. A list of entries shows one line per entry
+with the ``columns`` the field names (``records``).
+
+A section with ``each: <list fact>`` is repeated once per item (e.g. one analysis per fundamental
+right): its fields name facts relative to the item (``.risk``) and carry ``{n}``, the item's
+number, in their ids; a gap in an item's field blocks the obligation its id's point names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from compliance.descriptor.model import Descriptor
 from compliance.documents.context.base import (
@@ -35,51 +37,8 @@ from compliance.documents.context.facts import (
     resolve,
 )
 from compliance.documents.context.formatting import _plain, fmt_sci, format_value
+from compliance.documents.context.structure_file import load_structure as load_structure
 from compliance.documents.selection import Decision, all_obligations
-
-
-def load_structure(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict) or "sections" not in data:
-        raise ValueError(f"{path}: a document structure needs 'sections'")
-    _reject_empty_keys(data, path)
-    _check_references(data, path)
-    return data
-
-
-def _check_references(data: Mapping[str, Any], path: Path) -> None:
-    """Every question and band set a field names is defined in the file."""
-    questions = data.get("questions") or {}
-    bands = data.get("bands") or {}
-    for name, q in questions.items():
-        missing = [k for k in ("items", "key", "yes_if", "complete") if k not in q]
-        if missing:
-            raise ValueError(f"{path}: question {name!r} needs {', '.join(missing)}")
-    stack = list(data["sections"])
-    while stack:
-        node = stack.pop()
-        stack.extend(node.get("children") or [])
-        stack.extend(node.get("fields") or [])
-        cond = node.get("applicable_if") or {}
-        for ref in (node.get("question"), cond.get("question")):
-            if ref is not None and ref not in questions:
-                raise ValueError(f"{path}: {node.get('id')}: no question {ref!r} in 'questions'")
-        if node.get("bands") is not None and node["bands"] not in bands:
-            raise ValueError(f"{path}: {node.get('id')}: no band set {node['bands']!r} in 'bands'")
-
-
-def _reject_empty_keys(node: Any, path: Path) -> None:
-    """A key without a value is almost always an unquoted comma inside a flow mapping
-    (``{label: methods, techniques}``), which silently truncates the label."""
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if value is None:
-                raise ValueError(f"{path}: key {key!r} has no value; quote values that contain commas")
-            _reject_empty_keys(value, path)
-    elif isinstance(node, list):
-        for item in node:
-            _reject_empty_keys(item, path)
 
 
 class _Walker:
@@ -271,7 +230,8 @@ class _Walker:
         facts = [fact] if isinstance(fact, str) else list(fact or [])
         value = _first_stated(self.facts, facts) if facts else None
         if value is not None and value != [] and value != "":
-            out["lines"] = format_value(value, spec.get("format", "text"), self._bands(spec))
+            out["lines"] = format_value(value, spec.get("format", "text"), self._bands(spec),
+                                        spec.get("columns"))
         elif value == [] and spec.get("empty"):
             out["lines"] = [spec["empty"]]
         out["evidence"] = [dict(e) for e in self.linked_evidence(fid)]
@@ -282,7 +242,7 @@ class _Walker:
                 out["not_applicable"] = message or (
                     "Depends on the answer above, which the descriptor does not give yet.")
             else:
-                what = spec["label"]
+                what = spec.get("gap_label") or spec["label"]
                 if state == "unknown" and message:
                     what = f"{what} ({message})"
                 out["gap"] = self.gap(fid, citation, what, " or ".join(facts) or None)
@@ -311,7 +271,8 @@ class _Walker:
             out["not_applicable"] = message or "Not applicable."
             return out
         out["fields"] = [self.field(f, spec) for f in spec.get("fields") or []]
-        out["children"] = [self.section(c, level + 1) for c in spec.get("children") or []]
+        out["children"] = [c for child in spec.get("children") or []
+                           for c in self.sections(child, level + 1)]
         out["evidence"] = [dict(e) for e in self.linked_evidence(sid)]
         needs_evidence = spec.get("evidence", "required" if not (
             spec.get("fields") or spec.get("children")) else "optional")
@@ -319,7 +280,41 @@ class _Walker:
             what = spec.get("gap_label") or spec["heading"]
             if state in ("unknown", "pending") and message:
                 what = f"{what} ({message})"
-            out["gap"] = self.gap(sid, out["citation"], what, None)
+            out["gap"] = self.gap(sid, out["citation"], what, spec.get("gap_fact"))
+        return out
+
+    def sections(self, spec: Mapping[str, Any], level: int = 1) -> list[dict[str, Any]]:
+        """A section, or for a repeated one (``each``) a section per item of its list fact."""
+        if "each" not in spec:
+            return [self.section(spec, level)]
+        items = resolve(self.facts, spec["each"])
+        base = {"id": spec["id"], "citation": spec.get("citation", ""), "heading": spec["heading"],
+                "intro": spec.get("intro", "")}
+        if not isinstance(items, list) or not items:
+            if items == [] and spec.get("empty"):  # stated: none
+                return [{**self.section({**base, "evidence": "optional"}, level),
+                         "not_applicable": spec["empty"]}]
+            return [self.section({**base, "evidence": "required", "gap_fact": spec["each"],
+                                  "gap_label": spec.get("gap_label") or spec["heading"]}, level)]
+        out = []
+        facts = self.facts
+        for n, item in enumerate(items, 1):
+            # the item's facts are relative paths (".risk"): resolved under the empty key
+            self.facts = {**facts, "": item}
+            try:
+                stated = _first_stated(self.facts, [spec["item_heading"]]) if spec.get(
+                    "item_heading") else None
+                heading = str(stated) if stated else f"{spec['heading']} ({n})"
+                out.append(self.section({  # headed by the item (its fields cite the law)
+                    "id": f"{spec['id']}.{n}",
+                    "citation": str(spec.get("item_citation", "")).replace("{n}", str(n)),
+                    "heading": heading,
+                    "fields": [{**f, "id": str(f["id"]).replace("{n}", str(n)),
+                                "gap_label": f"{f['label']} — {heading}"}
+                               for f in spec.get("fields") or []],
+                }, level))
+            finally:
+                self.facts = facts
         return out
 
 
@@ -378,7 +373,7 @@ def structured_context(
         questions=structure.get("questions"),
         bands=structure.get("bands"),
     )
-    sections = [walker.section(s) for s in structure["sections"]]
+    sections = [out for s in structure["sections"] for out in walker.sections(s)]
     ctx.update(
         {
             "intro": structure.get("intro", ""),

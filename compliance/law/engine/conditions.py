@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from compliance.law.engine.wording import describe, finding, sentence
 from compliance.law.models.rule import (
     All,
     AnyOf,
@@ -39,17 +40,25 @@ class Truth(str, Enum):
 class Step:
     """One decisive test: a fact comparison or a classification.
 
-    Its wording is built when first read (``make``): most steps are never shown (``status``
-    counts verdicts; a pack shows a fraction of them), and building every sentence was most of
-    the evaluation's time."""
+    ``text`` words the test (the rule data's label, a classification's title or a described fact
+    comparison) and ``truth`` is its value; ``sentence`` states the finding in plain words ("The
+    system does not perform profiling of natural persons."). Both are built when first read
+    (``make``, ``make_sentence``): most steps are never shown (``status`` counts verdicts; a pack
+    shows a fraction of them), and building every sentence was most of the evaluation's time.
+    Without its own sentence, a step's finding is worded from ``text`` and ``truth``
+    (:mod:`compliance.law.engine.wording`)."""
 
-    __slots__ = ("_text", "_make", "truth", "fact", "classification", "missing")
+    __slots__ = ("_text", "_make", "_sentence", "_make_sentence", "truth", "fact",
+                 "classification", "missing")
 
     def __init__(self, text: str | None, truth: Truth, fact: str | None = None,
                  classification: str | None = None, missing: tuple[str, ...] = (), *,
-                 make: Callable[[], str] | None = None) -> None:
+                 make: Callable[[], str] | None = None, sentence: str | None = None,
+                 make_sentence: Callable[[], str] | None = None) -> None:
         self._text = text
         self._make = make
+        self._sentence = sentence
+        self._make_sentence = make_sentence
         self.truth = truth
         self.fact = fact
         self.classification = classification
@@ -61,6 +70,15 @@ class Step:
             assert self._make is not None
             self._text, self._make = self._make(), None
         return self._text
+
+    @property
+    def sentence(self) -> str:
+        if self._sentence is None:
+            if self._make_sentence is not None:
+                self._sentence, self._make_sentence = self._make_sentence(), None
+            else:
+                self._sentence = sentence(self.text, self.truth.value, self.classification is not None)
+        return self._sentence
 
     def _key(self) -> tuple[object, ...]:
         return (self.text, self.truth, self.fact, self.classification, self.missing)
@@ -76,7 +94,14 @@ class Step:
                 f"classification={self.classification!r}, missing={self.missing!r})")
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return (Step, (self.text, self.truth, self.fact, self.classification, self.missing))
+        return (_step, (self.text, self.truth, self.fact, self.classification, self.missing,
+                        self.sentence))
+
+
+def _step(text: str, truth: Truth, fact: str | None, classification: str | None,
+          missing: tuple[str, ...], plain: str) -> Step:
+    """A step as pickled (see ``Step.__reduce__``), its sentence included."""
+    return Step(text, truth, fact, classification, missing, sentence=plain)
 
 
 _NEGATION = {Truth.true: Truth.false, Truth.false: Truth.true, Truth.unknown: Truth.unknown}
@@ -195,12 +220,26 @@ def _not(condition: Not, ctx: Context) -> Outcome:
         return _BARE[inner.truth.negate()]
     if len(inner.steps) == 1:
         (s,) = inner.steps
-        # a single negated test reads as its own step: "not (X)" with the flipped truth
-        steps: tuple[Step, ...] = (Step(None, s.truth.negate(), s.fact, s.classification, s.missing,
-                                        make=lambda: f"not ({s.text})"),)
+        # a single negated test reads as its own step: "not (X)" with the flipped truth; its
+        # finding is the inner test's, or for a bare fact comparison the negation's own label
+        truth = s.truth.negate()
+        label = None if _labelled(condition.not_) else condition.label
+        steps: tuple[Step, ...] = (Step(
+            None, truth, s.fact, s.classification, s.missing, make=lambda: f"not ({s.text})",
+            make_sentence=(lambda: sentence(interpolate(label, ctx), truth.value,
+                                            s.classification is not None)) if label
+            else (lambda: s.sentence)),)
     else:
         steps = inner.steps
     return Outcome(inner.truth.negate(), steps)
+
+
+def _labelled(condition: Condition) -> bool:
+    """Whether a test words itself (a label, a classification's title), unlike a bare fact
+    comparison ("system.use_cases[x].annex_iii contains 2")."""
+    if isinstance(condition, Some):
+        return bool(condition.label) or _labelled(condition.where)
+    return bool(condition.label) or isinstance(condition, ClassificationRef)
 
 
 def _classification(condition: ClassificationRef, ctx: Context) -> Outcome:
@@ -236,14 +275,16 @@ def _some(condition: Some, ctx: Context) -> Outcome:
     if items is _MISSING:
         return Outcome(
             Truth.unknown,
-            (Step(f"{shown} is not stated", Truth.unknown, fact=shown, missing=(shown,)),),
+            (Step(f"{shown} is not stated", Truth.unknown, fact=shown, missing=(shown,),
+                  sentence=finding(f"{shown} is not stated")),),
         )
     outcomes = (evaluate(condition.where, sub) for sub in _element_contexts(condition, ctx, items, shown))
     if not ctx.explain:
         return _first_decisive(outcomes, Truth.true)
     evaluated = list(outcomes)
     if not evaluated:
-        return Outcome(Truth.false, (Step(f"{shown} is empty", Truth.false, fact=shown),))
+        return Outcome(Truth.false, (Step(f"{shown} is empty", Truth.false, fact=shown,
+                                          sentence=finding(f"{shown} is empty")),))
     return _combine(evaluated, conjunction=False)
 
 
@@ -283,27 +324,6 @@ def _as_comparable(value: Any) -> Any:
     return value
 
 
-def _describe(leaf: Leaf, shown: str, operand: Any) -> str:
-    if leaf.label:
-        return leaf.label
-    op = leaf.operator.rstrip("_")
-    words = {"equals": "is", "in": "is one of", "contains": "contains", "contains_any":
-             "contains one of", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤",
-             "is_set": "is stated" if operand else "is not stated", "is_empty": "is empty"}
-    if op in ("is_set",):
-        return f"{shown} {words[op]}"
-    if op == "is_empty":
-        return f"{shown} {'is empty' if operand else 'is not empty'}"
-    if isinstance(operand, Operand):
-        operand = "the as-of date" if operand.as_of else (
-            f"{operand.times} × {operand.fact}" if operand.times is not None else operand.fact)
-    if isinstance(operand, bool):
-        operand = str(operand).lower()
-    if isinstance(operand, list):
-        operand = ", ".join(str(v) for v in operand)
-    return f"{shown} {words[op]} {operand}"
-
-
 LABEL_FACT = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
@@ -327,28 +347,42 @@ def _leaf(leaf: Leaf, ctx: Context) -> Outcome:
         return _BARE[_leaf_truth(op, declared, value, ctx)]
 
     def text() -> str:
-        return interpolate(_describe(leaf, shown, declared), ctx)
+        return interpolate(describe(leaf, shown, declared), ctx)
+
+    def plain(truth: Truth) -> Callable[[], str]:
+        """The finding: the label's sentence, or the comparison worded for its truth value."""
+        if leaf.label:
+            return lambda: sentence(interpolate(leaf.label or "", ctx), truth.value)
+        if truth is Truth.unknown:
+            return lambda: f"It is not stated whether {text()}."
+        return lambda: finding(interpolate(describe(leaf, shown, declared, truth is Truth.false), ctx))
 
     if op == "is_set":
         stated = value is not _MISSING
         truth = Truth.true if stated == declared else Truth.false
         label = leaf.label
+        found = Truth.true if stated else Truth.false
 
         def shown_text() -> str:  # display the plain fact, not its negation
             return interpolate(label, ctx) if label else f"{shown} is stated"
 
-        return Outcome(truth, (Step(None, Truth.true if stated else Truth.false, fact=shown, make=shown_text),))
+        return Outcome(truth, (Step(None, found, fact=shown, make=shown_text, make_sentence=(
+            (lambda: sentence(interpolate(label, ctx), found.value)) if label
+            else (lambda: finding(f"{shown} {'is stated' if stated else 'is not stated'}")))),))
     if value is _MISSING:
-        return Outcome(Truth.unknown, (Step(None, Truth.unknown, fact=shown, missing=(shown,), make=text),))
+        return Outcome(Truth.unknown, (Step(None, Truth.unknown, fact=shown, missing=(shown,), make=text,
+                                            make_sentence=plain(Truth.unknown) if leaf.label else (
+                                                lambda: finding(f"{shown} is not stated"))),))
     operand, missing_operand = _operand(declared, ctx)
     if operand is _MISSING:
         assert missing_operand is not None
         return Outcome(
             Truth.unknown,
-            (Step(None, Truth.unknown, fact=shown, missing=(missing_operand,), make=text),),
+            (Step(None, Truth.unknown, fact=shown, missing=(missing_operand,), make=text,
+                  make_sentence=plain(Truth.unknown)),),
         )
     truth = Truth.true if _compare(op, value, operand) else Truth.false
-    return Outcome(truth, (Step(None, truth, fact=shown, make=text),))
+    return Outcome(truth, (Step(None, truth, fact=shown, make=text, make_sentence=plain(truth)),))
 
 
 def _leaf_truth(op: str, declared: Any, value: Any, ctx: Context) -> Truth:

@@ -19,6 +19,7 @@ from compliance.law.engine.results import (
     TierResult,
     Verdict,
 )
+from compliance.law.engine.wording import finding
 from compliance.law.facts import fact_view
 from compliance.law.models.rule import Arm, Kind, Scope
 from compliance.law.rulebook import LoadedRule, Rulebook
@@ -165,13 +166,15 @@ class _Evaluator:
                 start = when.arm.from_ if when.arm else None
             elif when.state == "upcoming":
                 truth, upcoming = Truth.false, when.arm.from_ if when.arm else None
-                steps.append(Step(f"takes effect on {upcoming} ({when.arm.basis if when.arm else ''})", Truth.false))
+                effect = f"takes effect on {upcoming} ({when.arm.basis if when.arm else ''})"
+                steps.append(Step(effect, Truth.false, sentence=finding(f"it {effect}")))
             elif when.state == "unknown":
                 truth = Truth.unknown
                 steps.extend(when.steps)
             else:
                 truth = Truth.false
-                steps.append(Step("not in effect at the as-of date", Truth.false))
+                steps.append(Step("not in effect at the as-of date", Truth.false,
+                                  sentence="It is not in effect at the as-of date."))
         return ClassificationResult(
             id=loaded.id, rule=rule, subject=subject, truth=truth, steps=tuple(steps),
             effective_from=start, upcoming_from=upcoming,
@@ -197,7 +200,8 @@ class _Evaluator:
         held = sorted(set(addressees) & set(stated or []))
         steps: list[Step] = []
         if held:
-            steps.append(Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles"))
+            steps.append(Step(f"organisation holds role {', '.join(held)}", Truth.true, fact="organisation.roles",
+                              sentence=f"The organisation holds the role of {_roles_text(held, 'and')}."))
         granted_unknown: list[Step] = []
         any_unknown = False  # (not the steps: a run without explanations has none)
         for loaded in self.book.role_grants():
@@ -208,8 +212,9 @@ class _Evaluator:
                 result = self.classification(loaded.id, bindings)
                 if result.truth is Truth.true:
                     held.append(role)
-                    steps.append(Step(f"organisation becomes {role} ({loaded.rule.citation.pinpoint}: "
-                                      f"{loaded.rule.title})", Truth.true, classification=loaded.id))
+                    became = f"organisation becomes {role} ({loaded.rule.citation.pinpoint}: {loaded.rule.title})"
+                    steps.append(Step(became, Truth.true, classification=loaded.id,
+                                      sentence=finding(f"the {became.replace('_', ' ')}")))
                 elif result.truth is Truth.unknown:
                     granted_unknown.extend(result.steps)
                     any_unknown = True
@@ -217,11 +222,14 @@ class _Evaluator:
             return Outcome(Truth.true, tuple(steps)), tuple(sorted(set(held)))
         if stated is None:
             return Outcome(Truth.unknown, (Step("organisation.roles is not stated", Truth.unknown,
-                                                fact="organisation.roles", missing=("organisation.roles",)),)), ()
+                                                fact="organisation.roles", missing=("organisation.roles",),
+                                                sentence="organisation.roles is not stated."),)), ()
         if any_unknown:
             return Outcome(Truth.unknown, tuple(granted_unknown)), ()
-        return Outcome(Truth.false, (Step(f"organisation does not hold role {' or '.join(addressees)}",
-                                          Truth.false, fact="organisation.roles"),)), ()
+        # the test ("holds role X") is false: worded as the test, like every other step
+        return Outcome(Truth.false, (Step(
+            f"organisation holds role {' or '.join(addressees)}", Truth.false, fact="organisation.roles",
+            sentence=f"The organisation does not hold the role of {_roles_text(addressees, 'or')}."),)), ()
 
     # ----------------------------------------------------------------- obligations
     def obligation(self, loaded: LoadedRule, bindings: Bindings) -> ObligationResult:
@@ -238,11 +246,13 @@ class _Evaluator:
             return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=cond.steps)
         when = timing(rule.effective, ctx)
         if when.state == "ended":
-            note = Step(f"ceased to apply on {when.arm.until if when.arm else '?'}", Truth.false)
+            ceased = f"ceased to apply on {when.arm.until if when.arm else '?'}"
+            note = Step(ceased, Truth.false, sentence=finding(f"it {ceased}"))
             return ObligationResult(**base, verdict=Verdict.does_not_apply, arm=when.arm, steps=(*when.steps, note))
         if when.state == "none":
             # no dated arm can be active, whatever the missing facts are
-            note = Step("none of the dated conditions of this provision is met", Truth.false)
+            note = Step("none of the dated conditions of this provision is met", Truth.false,
+                        sentence="None of the dated conditions of this provision is met.")
             return ObligationResult(**base, verdict=Verdict.does_not_apply, steps=(*when.steps, note))
         unknown = [o for o in (role, cond) if o.truth is Truth.unknown]
         if unknown or when.state == "unknown":
@@ -389,3 +399,9 @@ def assess(
 
 
 __all__ = ["assess", "assess_selected", "select_jurisdictions", "timing"]
+
+
+def _roles_text(roles: list[str], joiner: str) -> str:
+    """ "provider or product manufacturer": role names as words."""
+    names = [r.replace("_", " ") for r in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"

@@ -41,6 +41,11 @@ def _reason(step: Step) -> str:
     return f"{step.text}: {mark}"
 
 
+def _plain(steps: tuple[Step, ...]) -> list[str]:
+    """The reasons as plain sentences, one per entry of ``reasons``."""
+    return [s.sentence for s in steps]
+
+
 def _steps_json(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
     return [
         {k: v for k, v in {
@@ -85,6 +90,7 @@ class ClassificationResult:
             "upcoming_from": self.upcoming_from.isoformat() if self.upcoming_from else None,
             "citation": self.rule.citation.pinpoint,
             "reasons": [_reason(s) for s in self.steps],
+            "reasons_plain": _plain(self.steps),
             "missing_facts": self.missing,
             "steps": _steps_json(self.steps),
             "verification": _verification(self.rule),
@@ -140,6 +146,7 @@ class ObligationResult:
             "current_wording_from": self.arm.from_.isoformat() if self.arm is not None and self.since
             and self.since != self.arm.from_ else None,
             "reasons": [_reason(s) for s in self.steps],
+            "reasons_plain": _plain(self.steps),
             "missing_facts": self.missing,
             "steps": _steps_json(self.steps),
             "documents": list(rule.documents or []),
@@ -163,6 +170,7 @@ class TierResult:
             "label": self.label,
             "blocking": self.blocking,
             "reasons": [_reason(s) for s in self.steps],
+            "reasons_plain": _plain(self.steps),
             "caveats": list(self.caveats),
         }
 
@@ -245,7 +253,8 @@ class Assessment:
                            **({"pending_on": list(self.pending_on(code))} if self.pending_on(code) else {})}
                           for code, chosen, reason in self.selection],
             "blocking": [{"jurisdiction": j.jurisdiction.code, "tier": j.tier.id, "label": j.tier.label,
-                          "consequence": j.tier.blocking, "reasons": [_reason(s) for s in j.tier.steps]}
+                          "consequence": j.tier.blocking, "reasons": [_reason(s) for s in j.tier.steps],
+                          "reasons_plain": _plain(j.tier.steps)}
                          for j in self.blocking() if j.tier is not None],
             "deciding_facts": [q.to_json() for q in self.deciding_facts()],
             "jurisdictions": [j.to_json() for j in self.jurisdictions],
