@@ -78,7 +78,8 @@ def _check_accessible(reader: PdfReader) -> None:
     cover = "".join(reader.pages[0].extract_text().split())
     assert top.title and "".join(top.title.split()) in cover
     titles = [c.title for c in children if not isinstance(c, list)]
-    assert len(titles) >= 3 and "Sign-off" in titles
+    # the gap dashboard is a working list, signed by no one
+    assert len(titles) >= 3 and ("Sign-off" in titles or top.title == "Gap dashboard")
     xmp = _xmp(reader)
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     assert 'pdfuaid:part="1"' in xmp

@@ -54,8 +54,10 @@ def test_missing_register_is_a_gap_in_the_log_and_the_report(tmp_path: Path) -> 
     (tmp_path / REGISTER).unlink()
     pack = build_pack(descriptor, tmp_path / "out", dt.date(2026, 11, 25), {"pdf"}, None)
     log = _text(pack / "incident-log.pdf")
-    assert "does not exist" in log and "Gaps" in log and "incidents.path" in log
-    assert "incidents.path" in _text(pack / "transparency-report.pdf")
+    assert "does not exist" in log and "Gaps" in log and "gap dashboard" in log
+    # the descriptor path to state is named once, in the pack's gap dashboard
+    assert "incidents.path" not in log and "incidents.path" in _text(pack / "gaps.pdf")
+    assert "gap dashboard" in _text(pack / "transparency-report.pdf")
 
 
 def test_a_serious_incident_record_carries_the_art_73_contents_or_gaps() -> None:

@@ -21,7 +21,7 @@ def test_pack_contents_and_manifest() -> None:
     names = sorted(p.name for p in path.iterdir())
     assert names == sorted([
         "annex-iv-technical-documentation.pdf", "annex-v-declaration-of-conformity.pdf",
-        "fria.pdf", "transparency-report.pdf", "descriptor.yaml", "obligations.json",
+        "fria.pdf", "transparency-report.pdf", "gaps.pdf", "descriptor.yaml", "obligations.json",
         "index.html", "manifest.json",
     ])
     manifest = json.loads((path / "manifest.json").read_text())

@@ -79,7 +79,8 @@ def test_annex_iv_has_all_nine_sections_and_points() -> None:
         f"Annex IV(2)({c})" for c in "abcdefgh"]
 
 
-# one test per document: a missing fact is a visible gap naming the obligation it blocks
+# one test per document: a missing fact is a visible gap naming the obligation it blocks; the
+# document marks it in place with its item of the pack's gap dashboard, which names the obligation
 @pytest.mark.parametrize(
     ("name", "stem", "where", "citation"),
     [
@@ -99,14 +100,22 @@ def test_missing_fact_is_a_gap_naming_the_blocked_obligation(
 ) -> None:
     _, docs = _render(name)
     doc = docs[stem]
-    gaps = {g["where"]: g for g in doc.context["gaps"]}
-    assert where in gaps, sorted(gaps)
-    assert citation in [b["citation"] for b in gaps[where]["blocks"]]
-    if stem == "transparency-report":  # the report lists gaps in a table
-        assert 'id="gaps"' in doc.html and where in doc.html
-    else:  # documents show each gap in place, highlighted
-        assert f'id="gap-{where.replace(".", "-")}"' in doc.html
-        assert '<span class="gap-tag">GAP</span>' in doc.html
+    items = {i["number"]: i for i in docs["gaps"].context["dashboard"]["items"]}
+    if stem == "transparency-report":  # an undetermined obligation: its missing fact is an item
+        row = next(r for j in doc.context["jurisdictions"] for r in j["obligations"] if r["id"] == where)
+        (number,) = row["missing_items"]
+        assert citation in items[number]["citations"]
+        assert f"Missing: gap dashboard item {number}" in doc.html and 'id="gaps"' in doc.html
+        return
+    # a section of the document (or, as a document grows, its first field)
+    gap = next(g for g in doc.context["gaps"] if g["where"] == where or g["where"].startswith(where + "."))
+    assert citation in [b["citation"] for b in gap["blocks"]]
+    assert citation in items[gap["item"]]["citations"]
+    assert stem in [p["stem"] for p in items[gap["item"]]["places"]]
+    # documents show each gap in place, one line with its dashboard item
+    anchor = gap["where"].replace(".", "-")
+    assert f'<p class="gap-marker" id="gap-{anchor}"><strong>Missing:</strong> ' in doc.html
+    assert f"see the pack's gap dashboard, item {gap['item']}</p>" in doc.html
 
 
 def test_stated_fact_fills_field_and_evidence_fills_section() -> None:

@@ -150,8 +150,13 @@ def test_gpai_documents_headings() -> None:
 
 
 def test_gap_visible_in_pdf() -> None:
-    text = _text(_reader("hiring", "annex-v-declaration-of-conformity"))
-    assert "GAP" in text and "Blocks:" in text and "Art. 47(1)" in text
+    # in the document, one line where the fact is missing; in the gap dashboard, the section to
+    # link evidence to and the obligation it blocks
+    text = " ".join(_text(_reader("hiring", "annex-v-declaration-of-conformity")).split())
+    assert "Missing: References to relevant harmonised standards" in text
+    assert "see the pack's gap dashboard, item" in text and "annex_v.6" not in text
+    dashboard = " ".join(_text(_reader("hiring", "gaps")).split())
+    assert "annex_v.6" in dashboard and "Art. 47(1)" in dashboard
 
 
 def test_two_renders_are_byte_identical() -> None:

@@ -28,6 +28,9 @@ from compliance.descriptor.model import Descriptor
 from compliance.documents import pack_inputs as incremental
 from compliance.documents.context import (
     PackInfo,
+    build_dashboard,
+    dashboard_context,
+    dashboard_of,
     deciding_context,
     evidence_records,
     incident_log_context,
@@ -123,38 +126,29 @@ def render_documents(
     if evidence is None:
         evidence = evidence_records(descriptor, info)
     css = _stylesheet(templates_dir) if inline_css else ""
-    rendered: list[RenderedDocument] = []
-    all_gaps: list[dict[str, Any]] = []
-    report_decision: Decision | None = None
+    contexts: list[tuple[Decision, dict[str, Any]]] = []
     for decision in decisions:
-        if not decision.present:
-            continue
-        if decision.spec.always:
-            report_decision = decision
-            continue
-        if decision.spec.key == "incident_log":
-            continue  # rendered from the register below
+        if not decision.present or decision.spec.always or decision.spec.key == "incident_log":
+            continue  # the report and the log are made below
         structure_name = decision.spec.template.replace(".html.j2", ".sections.yaml")
         structure = load_structure(find_file(structure_name, templates_dir))
-        ctx = structured_context(decision, structure, descriptor, assessment, info, evidence)
-        for gap in ctx["gaps"]:
-            all_gaps.append({**gap, "document": decision.stem})
+        contexts.append((decision, structured_context(decision, structure, descriptor, assessment,
+                                                      info, evidence)))
+    contexts.extend((d, incident_log_context(d, descriptor, assessment, info))
+                    for d in decisions if d.present and d.spec.key == "incident_log")
+    # the gaps of every document, numbered once for the pack (the documents point to the dashboard)
+    dashboard = build_dashboard(contexts, assessment, info)
+    decisions = [*decisions, dashboard.decision]
+    report = next((d for d in decisions if d.present and d.spec.always), None)
+    if report is not None:
+        contexts.insert(0, (report, transparency_context(report, descriptor, assessment, info, evidence,
+                                                         decisions, dashboard)))
+    if dashboard.decision.present:
+        contexts.append((dashboard.decision, dashboard_context(dashboard, descriptor, assessment, info)))
+    rendered: list[RenderedDocument] = []
+    for decision, ctx in contexts:
         ctx["inline_css"] = css
-        html = env.get_template(decision.spec.template).render(ctx)
-        rendered.append(RenderedDocument(decision, html, ctx))
-    for decision in decisions:
-        if decision.present and decision.spec.key == "incident_log":
-            ctx = incident_log_context(decision, descriptor, assessment, info)
-            ctx["inline_css"] = css
-            rendered.append(RenderedDocument(decision, env.get_template(decision.spec.template).render(ctx), ctx))
-            all_gaps.extend({**g, "document": decision.stem} for g in ctx["gaps"])
-    if report_decision is not None:
-        ctx = transparency_context(
-            report_decision, descriptor, assessment, info, evidence, decisions, all_gaps
-        )
-        ctx["inline_css"] = css
-        html = env.get_template(report_decision.spec.template).render(ctx)
-        rendered.insert(0, RenderedDocument(report_decision, html, ctx))
+        rendered.append(RenderedDocument(decision, env.get_template(decision.spec.template).render(ctx), ctx))
     return decisions, rendered
 
 
@@ -177,9 +171,11 @@ def _stylesheet(templates_dir: Path | None) -> Markup:
 def _index_html(
     descriptor: Descriptor, assessment: Mapping[str, Any], info: PackInfo, decisions: Iterable[Decision],
     templates_dir: Path | None, formats: frozenset[str] | set[str] = frozenset({"pdf"}),
+    gaps: Mapping[str, Any] | None = None,
 ) -> str:
-    """The pack's index page: the deciding questions, then the documents, each present one linking
-    the file this build wrote (the PDF, or the HTML rendition when only HTML was asked for)."""
+    """The pack's index page: the deciding questions, the gap dashboard (``gaps``), then the
+    documents, each present one linking the file this build wrote (the PDF, or the HTML
+    rendition when only HTML was asked for)."""
     suffix = "pdf" if "pdf" in formats else "html"
     env = make_environment(templates_dir)
     return env.get_template("base/index.html.j2").render(
@@ -190,6 +186,8 @@ def _index_html(
         rules_version=info.rules_version,
         tool_version=info.tool_version,
         deciding=deciding_context(assessment, info),
+        gaps=gaps or {"count": 0, "groups": []},
+        suffix=suffix,
         documents=[
             {"title": d.spec.title, "model": d.model_id or "", "present": d.present,
              "file": f"{d.stem}.{suffix}" if d.present else "", "reason": d.reason,
@@ -325,8 +323,8 @@ def build(descriptor_path: Path, out_dir: Path, as_of: dt.date,
             ctx = {**doc.context, "inline_css": css}
             files[f"{doc.decision.stem}.html"] = env.get_template(
                 doc.decision.spec.template).render(ctx).encode("utf-8")
-    files[INDEX_FILE] = _index_html(descriptor, assessment, info, decisions, templates_dir,
-                                    formats).encode("utf-8")
+    files[INDEX_FILE] = _index_html(descriptor, assessment, info, decisions, templates_dir, formats,
+                                    dashboard_of(doc.context for doc in rendered)).encode("utf-8")
     manifest = {
         "tool": {"name": "compliance", "version": info.tool_version},
         "as_of": as_of.isoformat(),

@@ -1,6 +1,7 @@
 """Release renditions: clean copies of the pack's documents for the people who receive them.
 
-The working draft (``<pack>/*.pdf``) shows everything a reviewer needs: gaps with the descriptor
+The working draft (``<pack>/*.pdf``) shows everything a reviewer needs: gaps marked where they
+occur, and the pack's gap dashboard (``gaps.pdf``, internal: no release copy) with the descriptor
 paths that would close them, provenance, the not-legal-advice banner, a sign-off grid and the
 descriptor and assessment attached. None of that may leave the organisation. ``build --release``
 therefore also writes ``<pack>/release/<audience>/<document>.pdf`` for each audience a document is
@@ -11,8 +12,8 @@ meant for (``DocumentSpec.release``):
 * ``public`` — published on the organisation's website.
 
 A release rendition carries only the fields meant for its audience (the recipient codes of a
-document structure's legend name the audience each code stands for), no draft banner, no gaps
-table, no field paths, no contents page or sign-off grid, and no internal attachment: public and
+document structure's legend name the audience each code stands for), no draft banner, no gap
+marker or pointer to the dashboard, no field paths, no contents page or sign-off grid, and no internal attachment: public and
 downstream copies embed nothing; the authority's copy embeds a JSON file with that document's own
 fields. A missing fact is a *release gap*: the build is refused unless ``--allow-gaps``, which
 prints "Not provided." in its place.
@@ -241,5 +242,5 @@ def refuse_gaps(documents: Iterable[ReleaseDocument]) -> None:
     raise ReleaseGapsError(
         f"the release is refused: {len(gaps)} item{'s are' if len(gaps) != 1 else ' is'} missing "
         "from documents meant for an audience:\n" + "\n".join(lines),
-        "state the missing facts (compliance build without --release shows each gap with its "
+        "state the missing facts (the draft's gap dashboard, gaps.pdf, lists each gap with its "
         "descriptor path), or pass --allow-gaps to print them as 'Not provided.'")

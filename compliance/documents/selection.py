@@ -3,7 +3,8 @@
 Applicability is decided by the rule data, not here. Obligation rules carry ``documents:`` tags
 (``annex_iv``, ``annex_iv.5``, ``annex_xi``, ...; see ``docs/rule-data.md``); a document is built
 when at least one obligation tagged with it (or with one of its sections) has the verdict
-``applies``, whether already in force or upcoming. The transparency report is always built.
+``applies``, whether already in force or upcoming. The transparency report is always built; the
+gap dashboard whenever the draft misses a fact (the pack builder adds its decision).
 
 This module holds no article numbers that decide anything: the ``citation`` of a document spec
 is only the heading printed on the cover.
@@ -45,6 +46,9 @@ class DocumentSpec:
     """Audiences that receive a clean release rendition (``build --release``): ``authority``
     (AI Office, national authorities, notified bodies), ``downstream`` (downstream providers,
     deployers, distributors), ``public`` (published). Empty: an internal working document."""
+    from_gaps: bool = False
+    """Not decided from the obligations: the pack builds it when the draft has a gap (the gap
+    dashboard, :mod:`compliance.documents.context.gaps`)."""
 
 
 TRANSPARENCY_REPORT = DocumentSpec(
@@ -55,6 +59,16 @@ TRANSPARENCY_REPORT = DocumentSpec(
     scope="system",
     basis="Summary of the obligations assessment",
     always=True,
+)
+
+GAP_DASHBOARD = DocumentSpec(
+    key="gaps",
+    title="Gap dashboard",
+    template="base/gaps.html.j2",
+    filename="gaps",
+    scope="system",
+    basis="Every fact the draft pack misses, listed once",
+    from_gaps=True,
 )
 
 DOCUMENTS: tuple[DocumentSpec, ...] = (
@@ -179,6 +193,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
         jurisdiction="cn",
         release=("public",),
     ),
+    GAP_DASHBOARD,
 )
 
 BY_KEY: Mapping[str, DocumentSpec] = {spec.key: spec for spec in DOCUMENTS}
@@ -258,7 +273,7 @@ def decide(
     model_subjects = _subjects(assessment, descriptor_models)
     assessed = {j.get("code") for j in assessment.get("jurisdictions", [])}
     for spec in DOCUMENTS:
-        if spec.jurisdiction is not None and spec.jurisdiction not in assessed:
+        if spec.from_gaps or (spec.jurisdiction is not None and spec.jurisdiction not in assessed):
             continue
         subjects = ["system"] if spec.scope == "system" else model_subjects
         if spec.scope == "model" and not subjects:

@@ -1,6 +1,7 @@
 """The pack's transparency report (always present): one-page summary, classification,
 obligations register per jurisdiction, Art. 50 disclosures, openness and licence status, the
-documents of the pack, the evidence, every gap of the pack, and the crosswalk appendices.
+documents of the pack, the evidence, a summary of the pack's gaps (each listed once in the gap
+dashboard, :mod:`compliance.documents.context.gaps`), and the crosswalk appendices.
 
 Not to be confused with documents that the law itself calls a transparency report (California
 SB 53): those are structure-driven (compliance.documents.context.structured).
@@ -20,6 +21,7 @@ from compliance.documents.context.formatting import (
     _plain,
     format_value,
 )
+from compliance.documents.context.gaps import Dashboard
 from compliance.documents.selection import Decision, tag_matches
 
 
@@ -56,7 +58,7 @@ def _obligation_rows(
                 "status": STATUS_LABELS.get(ob.get("status"), "—"),
                 "applies_from": ob.get("applies_from") or "—",
                 "date_basis": ob.get("date_basis") or "",
-                "reasons": list(ob.get("reasons") or []),
+                "reasons": _reasons(ob),
                 "missing_facts": list(ob.get("missing_facts") or []),
                 "evidence_status": ev_status,
                 "verification": verification.get("status") or "",
@@ -64,6 +66,13 @@ def _obligation_rows(
             }
         )
     return sorted(rows, key=_verdict_order)
+
+
+def _reasons(item: Mapping[str, Any]) -> list[str]:
+    """Why: the engine's plain sentences (``reasons_plain``: "The system does not perform
+    profiling of natural persons."); an assessment without them shows its ``reasons``."""
+    plain = item.get("reasons_plain")
+    return list(dict.fromkeys(plain if plain is not None else item.get("reasons") or []))
 
 
 _VERDICT_ORDER = {"applies": 0, "undetermined": 1, "does_not_apply": 2}
@@ -85,10 +94,11 @@ def transparency_context(
     info: PackInfo,
     evidence: Sequence[Mapping[str, Any]],
     decisions: Sequence[Decision],
-    document_gaps: Sequence[Mapping[str, Any]],
+    dashboard: Dashboard,
 ) -> dict[str, Any]:
     """The one-page summary, classification, obligations register, Art. 50 disclosures,
-    openness and licence status, and the list of gaps of the whole pack."""
+    openness and licence status, and a summary of the pack's gaps (the gap dashboard lists
+    them; a missing fact is named by its dashboard item)."""
     ctx = _base_context(decision, descriptor, assessment, info)
     jurisdictions = []
     all_rows: list[dict[str, Any]] = []
@@ -108,7 +118,7 @@ def transparency_context(
                 "value_raw": c.get("value", "unknown"),
                 "from": c.get("from") or "",
                 "citation": c.get("citation", ""),
-                "reasons": list(c.get("reasons") or []),
+                "reasons": _reasons(c),
                 "missing_facts": list(c.get("missing_facts") or []),
             }
             for c in j.get("classifications", [])
@@ -119,7 +129,8 @@ def transparency_context(
                 "anchor": f"register-{j.get('code', '')}",
                 "name": j.get("name", ""),
                 "rules_version": j.get("rules_version", ""),
-                "tier": j.get("tier") or {"id": "", "label": "Not determined", "reasons": []},
+                "tier": {**j["tier"], "reasons": _reasons(j["tier"])} if j.get("tier")
+                else {"id": "", "label": "Not determined", "reasons": []},
                 # the most significant highlight's headline (data), ahead of the system's tier
                 "headline": next((h["headline"] for h in reversed(j.get("highlights") or [])
                                   if h.get("headline")), ""),
@@ -179,19 +190,11 @@ def transparency_context(
                 "aia_confidence": verdict.get("confidence"),
             }
         )
-    undetermined_gaps = [
-        {
-            "where": r["id"],
-            "citation": r["citation"],
-            "what": f"Verdict undetermined: {r['title']}",
-            "fact": ", ".join(r["missing_facts"]),
-            "hint": "State the missing facts in the descriptor.",
-            "blocks": [{"id": r["id"], "citation": r["citation"], "title": r["title"],
-                        "status": r["status"], "applies_from": r["applies_from"]}],
-        }
-        for r in all_rows
-        if r["verdict"] == "undetermined"
-    ]
+    for row in all_rows:
+        row["missing_items"], row["missing_facts"] = dashboard.items_for(row["missing_facts"], row["subject"])
+    for j in jurisdictions:
+        for c in [*j["classifications"], *j["classifications_false"]]:
+            c["missing_items"], c["missing_facts"] = dashboard.items_for(c["missing_facts"], c["subject"])
     missing_evidence = [e for e in evidence if e["status"] != "present"]
     crosswalks = _crosswalk_appendices(info.crosswalks or [],
                                        {j["code"]: j["name"] for j in jurisdictions})
@@ -214,7 +217,8 @@ def transparency_context(
             ],
             "evidence": list(evidence),
             "missing_evidence": missing_evidence,
-            "gaps": undetermined_gaps + list(document_gaps),
+            "gaps": dashboard.data["items"],
+            "dashboard": dashboard.data,
             "sections": [],
             "toc": [
                 {"anchor": "summary", "citation": "", "heading": "Summary", "level": 1},
