@@ -58,19 +58,15 @@ def sentence(text: str, truth: str, established: bool = False) -> str:
     verb = _verb(words)
     if verb is None:
         return _fragment(words, truth, unknown)
-    if _adverbs(words[:verb]):  # a predicate without its subject ("deploys …", "can generate …")
-        if truth == "true":
-            return _end(_capital(text))
-        if truth == "false":
-            negated = _negate(words, verb)
-            return _end(_capital(negated) if negated else f"It is not the case that it {text}")
-        return _end(f"It is not {unknown} whether it {text}")
+    # a predicate without its subject ("deploys …", "can generate …") reads with "it"
+    bare = _adverbs(words[:verb])
     if truth == "true":
         return _end(_capital(text))
     if truth == "false":
         negated = _negate(words, verb)
-        return _end(_capital(negated) if negated else f"It is not the case that {_lower(text)}")
-    return _end(f"It is not {unknown} whether {_lower(_any(words))}")
+        whole = f"it {text}" if bare else _lower(text)
+        return _end(_capital(negated) if negated else f"It is not the case that {whole}")
+    return _end(f"It is not {unknown} whether " + (f"it {text}" if bare else _lower(_any(words))))
 
 
 def _fragment(words: list[str], truth: str, unknown: str) -> str:
