@@ -82,9 +82,11 @@ def _fmt_scalar(value: Any, kind: str) -> str:
 
 def _fmt_mapping(value: Mapping[str, Any]) -> str:
     if "id" in value and ("name" in value or "url" in value):  # licence, base model
-        bits = [str(value["id"])]
-        if value.get("name"):
-            bits.append(f"({value['name']})")
+        ident = str(value["id"])
+        if ident.startswith("LicenseRef-") and value.get("name"):
+            bits = [str(value["name"])]  # an organisation's own terms: their name, not the SPDX ref
+        else:
+            bits = [ident] + ([f"({value['name']})"] if value.get("name") else [])
         if value.get("provider"):
             bits.append(f"by {value['provider']}")
         if value.get("url"):
