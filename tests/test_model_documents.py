@@ -406,3 +406,12 @@ def test_a_structure_naming_an_undefined_question_or_band_set_is_refused(tmp_pat
     path.write_text(yaml.safe_dump(broken), "utf-8")
     with pytest.raises(ValueError, match="no band set 'missing'"):
         load_structure(path)
+
+
+def test_an_organisations_own_licence_prints_by_its_name() -> None:
+    from compliance.documents.context.formatting import _fmt_mapping
+
+    own = {"id": "LicenseRef-Proprietary", "name": "Quillmere terms", "url": "https://q.example/t"}
+    assert _fmt_mapping(own) == "Quillmere terms — https://q.example/t"
+    assert _fmt_mapping({"id": "Apache-2.0", "name": "Apache License 2.0"}) == "Apache-2.0 (Apache License 2.0)"
+    assert _fmt_mapping({"id": "LicenseRef-x", "url": "https://x.example"}) == "LicenseRef-x — https://x.example"
