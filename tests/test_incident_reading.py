@@ -221,7 +221,8 @@ def test_amending_a_compact_record_is_amending_the_model(fields: dict[str, Any],
     except ValidationError as old:
         with pytest.raises(ValidationError) as new:
             record.changed(changes)
-        assert new.value.errors() == old.errors()
+        # the context holds the raised ValueError itself, which compares by identity
+        assert new.value.errors(include_context=False) == old.errors(include_context=False)
     else:
         assert record.changed(changes).to_json() == expected.model_dump(mode="json", exclude_none=True)
 
