@@ -68,7 +68,7 @@ def coverage_command(codes: tuple[str, ...], show_all: bool, fmt: str, rules_dir
     unaccounted for (listed on standard error), 3 when there is no rule data.
     """
     from compliance.law.coverage import coverage_json, load_coverage
-    from compliance.law.lint import coverage as coverage_check
+    from compliance.law.lint import coverage_findings
     from compliance.law.rulebook import load_rulebook
     from compliance.paths import rules_dir as default_rules
 
@@ -86,7 +86,7 @@ def coverage_command(codes: tuple[str, ...], show_all: bool, fmt: str, rules_dir
         declared = book.jurisdictions[code].instruments.get(instrument) if code in book.jurisdictions else None
         title = declared.short if declared else instrument
         reports.append(coverage_json(cov, title))
-    problems = [line for line in coverage_check(book)
+    problems = [line for line in coverage_findings(book, maps)
                 if not codes or any(f"jurisdictions/{c}/" in line for c in codes)]
     if fmt == "json":
         from compliance.cli.reporting import to_json_text

@@ -33,7 +33,6 @@ from typing import Any
 
 from compliance.errors import ComplianceError, ExitCode
 
-AUDIENCES: tuple[str, ...] = ("authority", "downstream", "public")
 AUDIENCE_LABELS: dict[str, str] = {
     "authority": "AI Office, national competent authorities and notified bodies",
     "downstream": "Downstream providers, deployers and distributors",
@@ -92,10 +91,6 @@ class ReleaseDocument:
         return f"{RELEASE_FOLDER}/{self.audience}/{self.stem}.pdf"
 
 
-def release_path(audience: str, stem: str) -> str:
-    return f"{RELEASE_FOLDER}/{audience}/{stem}.pdf"
-
-
 def _words(*parts: str | None) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
@@ -132,7 +127,7 @@ class _Cleaner:
         codes = item.get("recipients") or []
         return not codes or any(self.codes.get(code) == self.audience for code in codes)
 
-    def _gap(self, citation: str | None, label: str | None) -> None:
+    def gap(self, citation: str | None, label: str | None) -> None:
         self.gaps.append(ReleaseGap(self.stem, self.audience, _words(citation, label) or "an item"))
 
     def evidence(self, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -148,7 +143,7 @@ class _Cleaner:
         if self._redact(out, _words(f.get("citation"), f.get("label"))):
             return out
         if f.get("gap"):
-            self._gap(f.get("citation"), f.get("label"))
+            self.gap(f.get("citation"), f.get("label"))
             out["gap"], out["not_provided"] = None, True
         return out
 
@@ -162,7 +157,7 @@ class _Cleaner:
         out = {**s, "fields": fields, "children": children,
                "evidence": self.evidence(s.get("evidence") or [])}
         if s.get("gap"):
-            self._gap(s.get("citation"), s.get("heading"))
+            self.gap(s.get("citation"), s.get("heading"))
             out["gap"], out["not_provided"] = None, True
         had_content = bool(s.get("fields") or s.get("children"))
         if had_content and not fields and not children and not out.get("not_provided"):
@@ -195,7 +190,7 @@ def release_document(stem: str, audience: str, context: Mapping[str, Any]) -> Re
                               cleaner.redacted)
     else:  # a document without a structure file (the incident log): its own gap list
         for gap in ctx.get("gaps") or []:
-            cleaner._gap(gap.get("citation"), gap.get("what"))
+            cleaner.gap(gap.get("citation"), gap.get("what"))
     ctx["intro"] = ctx.get("release_intro") or ""  # a draft's intro speaks to the preparer
     ctx.update(gaps=[], toc=[], legend=[], signoff=[], redactions=[],
                release={"audience": audience, "audience_label": AUDIENCE_LABELS[audience]})

@@ -380,13 +380,20 @@ def coverage(book: Rulebook) -> Iterator[str]:
     """Coverage maps (<instrument>/coverage/) account for every unit of each binding instrument
     cited by rules, and every rule is named by a provision; rules, facts and documents they name
     exist."""
-    from compliance.law.coverage import coverage_problems, load_coverage
+    from compliance.law.coverage import load_coverage
 
     try:
         maps = load_coverage(book.root)
     except RuleDataError as exc:
         yield exc.message
         return
+    yield from coverage_findings(book, maps)
+
+
+def coverage_findings(book: Rulebook, maps: dict[tuple[str, str], Any]) -> Iterator[str]:
+    """The coverage check on maps already loaded (``compliance rules coverage`` loads them once)."""
+    from compliance.law.coverage import coverage_problems
+
     document_keys = {tag.split(".")[0] for loaded in book.rules.values()
                      for tag in loaded.rule.documents or []}
     yield from coverage_problems(
