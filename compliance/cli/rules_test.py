@@ -40,6 +40,7 @@ def test_command(paths: tuple[Path, ...], suggest: bool, fmt: str, rules_dir: Pa
     """
     from pydantic import ValidationError
 
+    from compliance.descriptor.yamlio import YamlError
     from compliance.errors import UsageError
     from compliance.law.rulebook import load_rulebook
     from compliance.law.scenario import load_scenario, run_case, scenario_files, suggested_entries
@@ -57,8 +58,8 @@ def test_command(paths: tuple[Path, ...], suggest: bool, fmt: str, rules_dir: Pa
     for path in files:
         try:
             scenario, data = load_scenario(path)
-        except (ValidationError, RuleDataError) as exc:
-            detail = exc.message if isinstance(exc, RuleDataError) else str(exc).splitlines()[0]
+        except (ValidationError, RuleDataError, YamlError) as exc:
+            detail = str(exc).splitlines()[0] if isinstance(exc, ValidationError) else exc.message
             raise UsageError(f"{path}: not a scenario file: {detail}",
                              "see docs/rule-data.md, section 'Scenario files'") from None
         for index, case in enumerate(scenario.cases):
