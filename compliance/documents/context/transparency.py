@@ -196,11 +196,21 @@ def transparency_context(
         for c in [*j["classifications"], *j["classifications_false"]]:
             c["missing_items"], c["missing_facts"] = dashboard.items_for(c["missing_facts"], c["subject"])
     missing_evidence = [e for e in evidence if e["status"] != "present"]
+    # several jurisdictions with duties: the report condenses what does not bind (obligations
+    # that do not apply, classifications that do not hold) to citations; obligations.json keeps
+    # every verdict with its reasons
+    applying_jurisdictions = [j["name"] for j in jurisdictions
+                              if any(r["verdict"] == "applies" for r in j["obligations"])]
+    condensed = len(applying_jurisdictions) > 1
     crosswalks = _crosswalk_appendices(info.crosswalks or [],
                                        {j["code"]: j["name"] for j in jurisdictions})
     ctx.update(
         {
             "jurisdictions": jurisdictions,
+            "condensed": condensed,
+            # the condensed form shows the first reasons of a classification or disclosure duty
+            "reasons_cap": 3,
+            "applying_jurisdictions": applying_jurisdictions,
             "counts": counts,
             "upcoming": upcoming[:5],
             "disclosures": disclosures,
