@@ -70,3 +70,19 @@ def test_condensed_reasons_say_how_many_are_left_out(name: str) -> None:
             if len(c["reasons"]) > cap]
     for c in long:
         assert f"… and {len(c['reasons']) - cap} more (obligations.json)" in markup
+
+
+def test_a_model_document_names_its_model_in_the_running_header() -> None:
+    """Past the cover, every page of a model document is headed by the model, not the system."""
+    from _packs import pack
+    from pypdf import PdfReader
+
+    folder = pack("gpai")
+    model_docs = sorted(folder.glob("annex-xi-*.pdf")) + sorted(folder.glob("training-content-summary-*.pdf"))
+    assert model_docs
+    for path in model_docs:
+        pages = PdfReader(path).pages
+        for page in pages[1:]:
+            assert "Model: " in page.extract_text(), path.name
+    report = PdfReader(folder / "transparency-report.pdf").pages[1].extract_text()
+    assert "Model: " not in report
