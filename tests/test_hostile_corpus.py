@@ -159,6 +159,8 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "status-json": (["status", "{in}", "--as-of", AS_OF, "--format", "json"], "json"),
     "rules-lint": (["rules", "lint", "--rules", "{in}"], "text"),
     "rules-lint-json": (["rules", "lint", "--rules", "{in}", "--format", "json"], "json"),
+    "calendar": (["calendar", "{in}", "--as-of", CHECK_AS_OF[:10]], "ics"),
+    "calendar-o": (["calendar", "{example}", "--as-of", AS_OF, "-o", "{in}"], "text"),
 }
 #: Commands that print JSON even when the input is bad (but not on a usage error).
 JSON_ALWAYS = {"validate-json", "validate-sarif", "rules-lint-json", "status-json", "incident-verify-json"}
@@ -174,7 +176,7 @@ REFUSING = [
 #: Commands that read the descriptor exactly as `obligations` does (load_valid_descriptor): each
 #: runs against a rotating third of the refused inputs, which keeps the module's runtime modest.
 SAME_LOADER = ["obligations-json", "explain", "graph", "openness", "crosswalk", "export-cyclonedx", "export-spdx",
-               "incident-check", "incident-add"]
+               "incident-check", "incident-add", "calendar"]
 #: For valid descriptors with hostile strings: every command that renders them.
 RENDERING = [
     "validate", "validate-json", "obligations", "obligations-json", "explain", "graph", "build",
@@ -259,7 +261,8 @@ def plan(ws: Path) -> list[list[Run]]:
             jobs.append([run(name, command, {OK}, target=target)])
         jobs.append([run(name, "diff", {OK, FINDINGS}, target=target)])
         jobs.append([run(name, command, {OK}, target=target)
-                     for command in ("incident-add", "incident-verify", "incident-check", "incident-list")])
+                     for command in ("incident-add", "incident-verify", "incident-check", "incident-list",
+                                     "calendar")])
     # hostile evidence and register paths: invalid descriptors, the paths never read
     for name in PATHS:
         for command in ("validate", "obligations", "build", "incident-verify", "incident-add"):
@@ -272,7 +275,8 @@ def plan(ws: Path) -> list[list[Run]]:
                run(name, "incident-verify-json", expect, target=descriptor),
                run(name, "incident-verify-register", expect, target=descriptor,
                    register=descriptor.parent / "incidents.jsonl"),
-               run(name, "incident-check", expect, target=descriptor)]
+               run(name, "incident-check", expect, target=descriptor),
+               run(name, "calendar", expect, target=descriptor)]
         if name in ("register-valid", "register-garbage"):
             job += [run(name, "incident-check-json", expect, target=descriptor),
                     run(name, "incident-list", expect, target=descriptor),
@@ -297,7 +301,8 @@ def plan(ws: Path) -> list[list[Run]]:
         jobs.append([run(name, "incident-add-from", {code}, target=corpus / name)])
     # output paths that are not regular files
     for name in OUTPUTS:
-        commands = ["export-cyclonedx-o", "export-spdx-o", "import-hf-card-o-force", "status-o", "init-o-force"]
+        commands = ["export-cyclonedx-o", "export-spdx-o", "import-hf-card-o-force", "status-o", "init-o-force",
+                    "calendar-o"]
         for command in commands + ([] if name == "out-dir" else ["build-o"]):
             jobs.append([run(name, command, {USAGE}, target=corpus / name)])
     # rule data: a folder of hostile rule files (findings), one holding a FIFO (refused)
@@ -570,11 +575,17 @@ def test_hostile_input(case: str, session: Session) -> None:
     assert outcome.code in run.expect, f"exit {outcome.code}, expected {sorted(run.expect)}\n{shown}"
     assert outcome.rss_kib < MAX_RSS_KIB, f"peak RSS {outcome.rss_kib} KiB\n{shown}"
     assert outcome.utf8, f"output is not UTF-8\n{shown}"
-    raw = _unsafe(outcome.stdout + outcome.stderr)
+    # iCalendar lines end with CR LF (RFC 5545, 3.1): the only carriage returns allowed
+    stdout = outcome.stdout.replace("\r\n", "\n") if run.fmt == "ics" else outcome.stdout
+    raw = _unsafe(stdout + outcome.stderr)
     assert not raw, f"raw {raw} in the output\n{shown}"
     assert not _leaks(outcome.stdout + outcome.stderr), shown
     if run.fmt == "json" and (outcome.stdout.strip() or (case.split(":")[1] in JSON_ALWAYS and outcome.code != USAGE)):
         json.loads(outcome.stdout)
+    if run.fmt == "ics" and outcome.code == OK:
+        from icalendar import Calendar
+
+        Calendar.from_ical(outcome.stdout.encode("utf-8"))
     assert not outcome.stray, f"the run wrote {outcome.stray}"
     if run.out is not None and case.split(":")[1].startswith("build"):
         check_build_folder(run, outcome)

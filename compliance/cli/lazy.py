@@ -11,6 +11,7 @@ import click
 LAZY_COMMANDS: dict[str, str] = {
     "ask": "compliance.cli.ask:ask_command",
     "build": "compliance.cli.build:build_command",
+    "calendar": "compliance.cli.calendar:calendar_command",
     "crosswalk": "compliance.cli.crosswalk:crosswalk_command",
     "incident": "compliance.cli.incident:incident_command",
     "openness": "compliance.cli.openness:openness_command",
