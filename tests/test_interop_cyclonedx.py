@@ -132,6 +132,40 @@ def test_fine_tuner_ml_bom_content() -> None:
     assert deps["model:werkbank-solstice-13b-ft"] == refs
 
 
+def test_model_level_facts_in_the_model_card_and_properties() -> None:
+    """Intended tasks are modelParameters.task, integration targets lead the use cases; the
+    facts the 1.6 model card has no field for (releases, size limits, documentation version,
+    training-content facts) are compliance:* properties."""
+    bom = build_bom(load(ROOT / "examples" / "frontier-model-provider.yaml"), None)
+    model = by_ref(bom)["model:sol-3"]
+    card = model["modelCard"]
+    assert card["modelParameters"]["task"].startswith("General-purpose text, code and image")
+    assert card["considerations"]["useCases"] == [
+        "Assistants and chat products, coding tools, document-processing and search "
+        "applications built on the API; not intended as a safety component of products or for "
+        "Annex III uses.",
+        "Members of the public and employees of business customers chat with the assistant "
+        "and generate text, code and images."]
+    facts = props(model)
+    assert facts["compliance:release_date"] == "2026-05-12"
+    assert facts["compliance:releases"] == (
+        "chat_interface 2026-05-12 (Quillmere Chat, worldwide); mobile_app 2026-05-12 "
+        "(Quillmere Chat apps); api 2026-05-19 (Quillmere API)")
+    assert facts["compliance:documentation_version"] == "3.0.1"
+    assert facts["compliance:documentation_updated"] == "2026-11-30"
+    assert facts["compliance:training_data.latest_collection_date"] == "2025-12"
+    assert facts["compliance:training_data.collection_continues"] == "true"
+    assert "compliance:parameter_range" not in facts  # not stated: absent
+    halcyon = by_ref(build_bom(load(ROOT / "examples" / "open-weights-gpai-community-licence.yaml"),
+                               None))["model:halcyon-70b"]
+    facts = props(halcyon)
+    assert facts["compliance:max_input_sizes"] == ("text: 131072 tokens (shared with the output); "
+                                                   "code: 131072 tokens (shared with the output)")
+    assert facts["compliance:training_data.modalities"].startswith(
+        "text: 6300000000000 tokens (web pages; books; ")
+    assert facts["compliance:training_data.summary_version"] == "1.0"
+
+
 def test_model_card_quantitative_analysis_from_evaluations() -> None:
     bom = build_bom(imported("mit-text-classifier.md"), None)
     model = by_ref(bom)["model:tiny-sentiment-distilbert"]
@@ -148,6 +182,9 @@ def test_unknown_facts_are_absent() -> None:
     assert "supplier" not in model and "pedigree" not in model and "version" not in model
     assert "modelCard" not in model  # no architecture, datasets, modalities or metrics known
     assert set(props(model)) == {"compliance:origin", "compliance:languages"}
+    fine_tuner = by_ref(build_bom(load(ROOT / "examples" / "fine-tuner.yaml"), None))
+    considerations = fine_tuner["model:werkbank-solstice-13b-ft"]["modelCard"]["considerations"]
+    assert "technicalLimitations" not in considerations  # the descriptor states none
     assert "timestamp" not in bom["metadata"]
 
 

@@ -188,6 +188,32 @@ def test_fine_tuner_ai_and_dataset_profiles() -> None:
                         base["spdxId"]: "Apache-2.0"}
 
 
+def test_model_level_facts_in_the_ai_profile() -> None:
+    """Intended tasks are ai_domain, integration targets ai_informationAboutApplication, the
+    first release releaseTime; the rest travels as compliance:* properties."""
+    document = build_document(load(ROOT / "examples" / "open-weights-gpai-community-licence.yaml"),
+                              WHEN)
+    model = next(m for m in of_type(document, "ai_AIPackage") if m["name"] == "Halcyon-70B-Instruct")
+    assert model["ai_domain"] == [
+        "General-purpose instruction following in English and the main EU languages: question "
+        "answering, drafting, summarising and translating text, and writing and explaining code. "
+        "Not intended for medical, legal or financial advice without human review, or for uses "
+        "the acceptable-use policy prohibits."]
+    assert model["ai_informationAboutApplication"].startswith("Chat assistants, retrieval-augmented")
+    assert model["releaseTime"] == "2026-03-10T00:00:00Z"
+    # the descriptor states no standard compliance or limitation of a model
+    assert "ai_standardCompliance" not in model and "ai_limitation" not in model
+    props = {p["extension_cdxPropName"]: p["extension_cdxPropValue"]
+             for p in model["extension"][0]["extension_cdxProperty"]}
+    assert "compliance:release_date" not in props  # it is releaseTime
+    assert props["compliance:releases"].startswith("hub 2026-03-10 (worldwide, click-through")
+    assert props["compliance:max_output_sizes"] == ("text: 8192 tokens per response; "
+                                                    "code: 8192 tokens per response")
+    assert props["compliance:documentation_version"] == "1.1"
+    assert props["compliance:training_data.languages"] == "en, de, fr, es, it, pt, nl, pl"
+    assert props["compliance:training_data.latest_collection_date"] == "2025-06"
+
+
 def test_evaluations_become_ai_metrics() -> None:
     document = build_document(imported("mit-text-classifier.md"), WHEN)
     model = of_type(document, "ai_AIPackage")[0]
@@ -203,6 +229,8 @@ def test_unknown_facts_are_absent_not_false() -> None:
     # personal_data of the sources is unknown, so is the model's use of personal information.
     assert "ai_useSensitivePersonalInformation" not in model
     assert "suppliedBy" not in model and "ai_hyperparameter" not in model
+    for absent in ("ai_domain", "ai_informationAboutApplication", "releaseTime"):
+        assert absent not in model
     for dataset in of_type(document, "dataset_DatasetPackage"):
         assert "dataset_hasSensitivePersonalInformation" not in dataset
         assert dataset["dataset_datasetType"] == ["noAssertion"]  # modalities unknown

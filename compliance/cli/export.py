@@ -107,8 +107,10 @@ def hf_card_command(file: Path, output: Path | None, model_id: str | None, force
     """Write a Hugging Face model card (README.md) for a model of descriptor FILE.
 
     The front matter carries what the Hub has fields for (license, base_model, datasets,
-    language, model-index results); the body lists the model's other stated facts. Unknown
-    facts are left out. `compliance import hf-card` reads the card back.
+    language, model-index results); the body follows the Hub's model card template (Model
+    Details, Uses, Training Details, Evaluation, Technical Specifications) with the model's
+    other stated facts. Unknown facts read "Not stated" or are left out. `compliance import
+    hf-card` reads the card back.
     """
     from compliance.interop.hf_card_export import ModelChoiceError, export_hf_card
     from compliance.io.fsutil import atomic_write_text

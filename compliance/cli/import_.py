@@ -21,12 +21,16 @@ def import_group() -> None:
               help="Write the draft here instead of printing it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 def hf_card_command(card: Path, output: Path | None, force: bool) -> None:
-    """Draft a descriptor from the YAML front matter of a Hugging Face model CARD (README.md).
+    """Draft a descriptor from a Hugging Face model CARD (README.md).
 
-    Licence, base model, training datasets, pipeline tag (as modalities), languages and
-    model-index results are carried over through explicit tables; every other fact is left
-    unknown and listed in a comment at the top. Required fields the card cannot supply are
-    set to REPLACE-ME. Exit 1 (with the location) when the card's metadata cannot be read.
+    From the YAML front matter: licence, base model, training datasets, pipeline tag (as
+    modalities), languages and model-index results, through explicit tables. From the body,
+    where it uses the Hub template's sections the way `compliance export hf-card` writes them:
+    intended tasks (Direct Use), integration targets (Downstream Use), release dates,
+    parameters, context window, input/output sizes, documentation version and the training-data
+    facts. Every other fact is left unknown and listed in a comment at the top. Required fields
+    the card cannot supply are set to REPLACE-ME. Exit 1 (with the location) when the card's
+    metadata cannot be read.
     """
     from compliance.descriptor.problems import Problem, Severity
     from compliance.descriptor.yamlio import MAX_BYTES

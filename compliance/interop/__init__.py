@@ -5,5 +5,7 @@ profiles) or as a Hugging Face model card.
 Every module here is imported only by the ``import``/``export`` commands, so its dependencies
 (cyclonedx-python-lib, spdx-python-model, huggingface_hub) stay off the validation path;
 huggingface_hub only through :mod:`compliance.interop._hub`, which keeps it offline. Nothing
-here holds legal values: the exports carry the facts stated in the descriptor, never verdicts.
+here holds legal values: the exports carry the facts stated in the descriptor, never verdicts —
+except the deadline calendar (:mod:`compliance.interop.calendar`, for ``compliance calendar``, the
+only importer of icalendar), which writes the dates the engine and the reporting clocks computed.
 """

@@ -10,7 +10,16 @@ import re
 import uuid
 from typing import Any
 
-from compliance.descriptor.model import AIModel, DataSource, Descriptor
+from pydantic import BaseModel
+
+from compliance.descriptor.model import (
+    AIModel,
+    DataSource,
+    Descriptor,
+    ModalityLimit,
+    Release,
+    TrainingModality,
+)
 
 # Namespace for the name-based UUIDs of exported documents (uuid5 of the descriptor digest).
 # Fixed forever: changing it would change every serial number.
@@ -61,14 +70,40 @@ def iso_utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def fmt_number(value: float) -> str:
+    """A number as JSON writes it, a whole float below 10^15 without its ".0" (2300000000, not
+    2300000000.0: the descriptor's YAML integer comes back from pydantic as a float)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return json.dumps(value)
+
+
+def _fmt_entry(value: BaseModel) -> str:
+    """One entry of a list of model facts (a release, a size limit, a training modality)."""
+    if isinstance(value, Release):
+        return f"{value.channel.value} {value.date.isoformat()}" + (
+            f" ({value.description})" if value.description else "")
+    if isinstance(value, ModalityLimit):
+        return f"{value.modality.value}: {value.max_size}"
+    if isinstance(value, TrainingModality):
+        return f"{value.modality.value}: {fmt_number(value.size)} {value.unit}" + (
+            f" ({'; '.join(value.content_types)})" if value.content_types else "")
+    return json.dumps(value.model_dump(mode="json", exclude_none=True), sort_keys=True,
+                      ensure_ascii=False)
+
+
 def fmt_value(value: Any) -> str:
     """A fact as property text: booleans lower-case, numbers as JSON writes them, lists joined."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
+    if isinstance(value, BaseModel):
+        return _fmt_entry(value)
     if isinstance(value, (list, tuple)):
-        return ", ".join(fmt_value(v) for v in value)
+        # entries with free text of their own (a release's description) are set off by "; "
+        joiner = "; " if any(isinstance(v, BaseModel) for v in value) else ", "
+        return joiner.join(fmt_value(v) for v in value)
     if hasattr(value, "value"):  # enums
         return str(value.value)
     if isinstance(value, dt.date):
@@ -77,11 +112,15 @@ def fmt_value(value: Any) -> str:
 
 
 # Model facts that neither CycloneDX nor SPDX has a field for, exported as properties named
-# "compliance:<path>". Paths are descriptor paths below models[].
+# "compliance:<path>" (an export whose format has a field for one of them leaves it out of the
+# properties: SPDX's releaseTime carries release_date). Paths are descriptor paths below models[].
 MODEL_PROPERTY_PATHS: tuple[str, ...] = (
     "origin",
     "parameters",
+    "parameter_range",
     "context_window",
+    "max_input_sizes",
+    "max_output_sizes",
     "modification_compute_flop",
     "training_compute.flop",
     "training_compute.cumulative_flop",
@@ -89,7 +128,14 @@ MODEL_PROPERTY_PATHS: tuple[str, ...] = (
     "training_compute.training_tokens",
     "training_compute.uncertainty_pct",
     "training_data.size_tokens",
+    "training_data.modalities",
+    "training_data.languages",
+    "training_data.latest_collection_date",
+    "training_data.collection_continues",
+    "training_data.sources_complete",
     "training_data.tdm_opt_outs_respected",
+    "training_data.summary_version",
+    "training_data.summary_updated",
     "significant_generality",
     "narrow_task_only",
     "weights_public",
@@ -98,6 +144,8 @@ MODEL_PROPERTY_PATHS: tuple[str, ...] = (
     "monetised",
     "monetisation",
     "distribution_channels",
+    "release_date",
+    "releases",
     "eu_placed_on_market",
     "planned_eu_placement",
     "sole_purpose_scientific_rnd",
@@ -109,6 +157,8 @@ MODEL_PROPERTY_PATHS: tuple[str, ...] = (
     "languages",
     "energy.training_kwh",
     "energy.method",
+    "documentation_version",
+    "documentation_updated",
 )
 
 SOURCE_PROPERTY_PATHS: tuple[str, ...] = ("type", "size", "provenance", "personal_data",

@@ -120,8 +120,14 @@ def _data_components(model: AIModel) -> list[Any]:
 
 
 def _model_card(model: AIModel, descriptor: Descriptor) -> dict[str, Any]:
-    """The modelCard object (CycloneDX 1.6 ``modelCard``), stated facts only."""
+    """The modelCard object (CycloneDX 1.6 ``modelCard``), stated facts only. The intended tasks
+    are ``modelParameters.task`` ("directly influences the input and/or output", free text);
+    the integration targets lead ``considerations.useCases`` ("the intended use cases of the
+    model"). Release dates, size limits and the training-data facts the model card has no field
+    for are ``compliance:*`` properties of the component."""
     parameters: dict[str, Any] = {}
+    if model.intended_tasks:
+        parameters["task"] = model.intended_tasks
     if model.architecture:
         parameters["architectureFamily"] = model.architecture
     sources = (model.training_data.sources if model.training_data else None) or []
@@ -144,7 +150,9 @@ def _model_card(model: AIModel, descriptor: Descriptor) -> dict[str, Any]:
     if metrics:
         card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
     considerations: dict[str, Any] = {}
-    use_cases = [uc.description for uc in descriptor.system.use_cases or [] if uc.description]
+    # the model's own: the systems it can be integrated into; then the uses of this system
+    use_cases = [model.integration_targets] if model.integration_targets else []
+    use_cases += [uc.description for uc in descriptor.system.use_cases or [] if uc.description]
     if use_cases:
         considerations["useCases"] = use_cases
     if model.energy is not None:

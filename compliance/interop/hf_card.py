@@ -1,4 +1,5 @@
-"""Draft a descriptor from a Hugging Face model card's YAML front matter.
+"""Draft a descriptor from a Hugging Face model card: its YAML front matter, and the facts its
+body states in the sections of the Hub's model card template (compliance.interop.hf_card_body).
 
 What huggingface_hub does here (imported through :mod:`compliance.interop._hub`, offline, and
 only by the hf-card commands):
@@ -24,7 +25,7 @@ What stays own code, and why:
 - The card bytes are read by the caller through compliance.io.fsutil.read_input (bounded, no
   FIFOs); the library is only ever handed that text, never a path or a repo id.
 
-Only facts the metadata states are carried over; everything else stays unknown (absent) and is
+Only facts the card states are carried over; everything else stays unknown (absent) and is
 listed in a comment block at the top of the draft. Required fields the card cannot supply get
 the placeholder ``REPLACE-ME`` and are named as such in that comment.
 """
@@ -39,6 +40,7 @@ from typing import Any
 
 from compliance.descriptor.yamlio import Located, Mark, YamlError, decode, dump, load_text
 from compliance.interop import _hub
+from compliance.interop.hf_card_body import map_body
 from compliance.interop.hf_card_mapping import (
     HF_LICENCE_FAMILIES,
     HF_LICENCES,
@@ -354,6 +356,7 @@ def card_to_descriptor(raw: bytes) -> ImportResult:
         result.derived.append("models[0].languages: " + ", ".join(languages) + " (card language)")
     if evaluations_line:
         result.derived.append(evaluations_line)
+    map_body(raw, model, result)  # the body's sections, the way `export hf-card` writes them
 
     for key in card.keys:
         if key in READ:
@@ -392,12 +395,11 @@ def _model_id(name: str | None) -> str:
     return cleaned[:100] or "model"
 
 
-_MODEL_ORDER = ("id", "name", "origin", "base_model", "input_modalities", "output_modalities",
-                "training_data", "licence", "languages", "evaluations")
-
-
 def _ordered_model(model: dict[str, Any]) -> dict[str, Any]:
-    return {key: model[key] for key in _MODEL_ORDER if key in model}
+    """The model's facts in the descriptor's field order (id and name first)."""
+    from compliance.descriptor.model import AIModel
+
+    return {key: model[key] for key in AIModel.model_fields if key in model}
 
 
 # --------------------------------------------------------------------------- output
@@ -426,7 +428,7 @@ def render(result: ImportResult, source_name: str) -> str:
     ]
     header += _block(f"PLACEHOLDERS: required fields the card cannot supply; replace every "
                      f"{PLACEHOLDER}:", result.placeholders)
-    header += _block("DERIVED from the card's metadata:", result.derived)
+    header += _block("DERIVED from the card:", result.derived)
     header += _block("CHECK these:", result.checks)
     header += _block("UNRECOGNISED LICENCES kept as LicenseRef-... (review them):",
                      result.unrecognised_licences)

@@ -354,8 +354,15 @@ def unknown_facts(data: dict[str, Any]) -> list[str]:
         lines.append("models[0].base_model: provider, training_compute_flop, systemic_risk, "
                      "licence")
     if "training_data" in model:
-        lines.append("models[0].training_data: curation, size_tokens, tdm_opt_outs_respected, "
-                     "description; each source's type, modalities, size, provenance, "
-                     "personal_data")
+        from compliance.descriptor.model import DataSource, TrainingData
+
+        training = model["training_data"]
+        line = "models[0].training_data: " + ", ".join(missing(TrainingData, training))
+        sources = training.get("sources") or []
+        unknown = [name for name in DataSource.model_fields
+                   if any(name not in source for source in sources)]
+        if unknown:
+            line += "; for some or all sources: " + ", ".join(unknown)
+        lines.append(line)
     lines.append("evidence, incidents")
     return lines

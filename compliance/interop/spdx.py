@@ -7,9 +7,13 @@ one of the model's named individuals, and the library's ``JSONLDSerializer`` wri
 a value of the wrong type or a required property left empty fails here, not downstream.
 
 The system is a ``software_Package`` (primary purpose application) and the document's root
-element; each model is an ``ai_AIPackage``; each training-data source a
-``dataset_DatasetPackage``; base models are ``ai_AIPackage`` elements the model is
-``descendantOf``; licences are ``simplelicensing_LicenseExpression`` elements linked by
+element; each model is an ``ai_AIPackage`` (its intended tasks as ``ai_domain``, "the domain
+where the AI model ... can be expected to operate successfully"; its integration targets as
+``ai_informationAboutApplication``, "how the AI model is used inside the software"; its first
+release date as ``releaseTime``, midnight UTC; the descriptor states no standard compliance or
+limitation of a model, so ``ai_standardCompliance`` and ``ai_limitation`` stay absent); each
+training-data source a ``dataset_DatasetPackage``; base models are ``ai_AIPackage`` elements
+the model is ``descendantOf``; licences are ``simplelicensing_LicenseExpression`` elements linked by
 ``hasDeclaredLicense``. Stated facts SPDX has no property for travel as ``compliance:*``
 entries of the standard ``extension_CdxPropertiesExtension`` (the same names the CycloneDX
 export uses).
@@ -184,6 +188,8 @@ class _Builder:
                     ai_energyQuantity=model.energy.training_kwh,
                     ai_energyUnit=spdx3.ai_EnergyUnitType.kilowattHour)])
         training = model.training_data
+        day = model.release_date
+        released = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day else None
         package: spdx3.ai_AIPackage = self.element(
             spdx3.ai_AIPackage, "model", model.id,
             name=model_label(model),
@@ -191,6 +197,9 @@ class _Builder:
             software_primaryPurpose=_PURPOSE.model,
             suppliedBy=self.agent(model.provider) if model.provider else None,
             ai_typeOfModel=[model.architecture] if model.architecture else None,
+            ai_domain=[model.intended_tasks] if model.intended_tasks else None,
+            ai_informationAboutApplication=model.integration_targets,
+            releaseTime=released,
             ai_informationAboutTraining=training.description if training else None,
             ai_modelDataPreprocessing=[training.curation] if training and training.curation
             else None,
@@ -201,7 +210,8 @@ class _Builder:
             externalRef=[spdx3.ExternalRef(externalRefType=spdx3.ExternalRefType.documentation,
                                            locator=[model.documentation_url])]
             if model.documentation_url else None,
-            extension=_extension(properties_for(model, MODEL_PROPERTY_PATHS)))
+            extension=_extension([p for p in properties_for(model, MODEL_PROPERTY_PATHS)
+                                  if p[0] != "compliance:release_date"]))  # it is releaseTime
         if model.licence is not None:
             self.relate(package, _REL.hasDeclaredLicense, [self.licence(model.licence)])
         self.relate(package, _REL.trainedOn,
