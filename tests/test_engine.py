@@ -66,6 +66,28 @@ def test_missing_fact_is_named() -> None:
     assert outcome.truth is Truth.unknown and outcome.missing == ("x.flop",)
 
 
+def _sentences(data: dict, facts: dict) -> list[tuple[str, str]]:
+    ctx = Context(facts, dt.date(2026, 1, 1), lambda *_: None)  # type: ignore[arg-type,return-value]
+    return [(s.truth.value, s.sentence) for s in evaluate(cond(data), ctx).steps]
+
+
+def test_a_labelled_is_set_test_reads_with_the_truth_of_the_test() -> None:
+    leaf = {"fact": "m.flop", "is_set": False, "label": "the descriptor does not state the compute"}
+    assert _sentences(leaf, {"m": {"flop": 1.0}}) == [("false", "The descriptor states the compute.")]
+    assert _sentences(leaf, {"m": {}}) == [("true", "The descriptor does not state the compute.")]
+    unlabelled = {"fact": "m.flop", "is_set": False}  # the plain fact, as before
+    assert _sentences(unlabelled, {"m": {}}) == [("false", "m.flop is not stated.")]
+
+
+def test_an_empty_or_unstated_list_reads_through_the_label_of_its_quantifier() -> None:
+    some = {"some": "m.items", "where": {"fact": ".x", "equals": True, "label": "the item is x"},
+            "label": "the model has an item that is x"}
+    assert _sentences(some, {"m": {"items": []}}) == [("false", "The model does not have an item that is x.")]
+    assert _sentences(some, {"m": {}}) == [("unknown", "It is not stated whether the model has an item that is x.")]
+    unlabelled = {k: v for k, v in some.items() if k != "label"}
+    assert _sentences(unlabelled, {"m": {"items": []}}) == [("false", "m.items is empty.")]
+
+
 def test_operand_fact_times_and_as_of() -> None:
     facts = {"m": {"mod": 4.0, "base": 9.0, "d": "2025-12-31"}}
     assert truth({"fact": "m.mod", "gt": {"fact": "m.base", "times": 0.3333333333}}, facts) is Truth.true

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "public-benefits-agency.yaml"
 AS_OF = dt.date(2028, 1, 15)
 FRIA = ROOT / "templates" / "eu" / "ai_act" / "fria.sections.yaml"
+#: a reason that opens with a fact path: "system.use_cases[x].…", "models[m].…", "organisation.…"
+FACT_PATH = re.compile(r"[a-z_]+(\[[^\]]*\])?\.[a-z_]")
 
 
 def _fria(tmp_path: Path, change: Any = None) -> tuple[dict[str, Any], str, dict[str, Any]]:
@@ -247,8 +250,8 @@ def test_assessment_reasons_come_as_plain_sentences_beside_the_machine_fields(tm
     assert len(fria["reasons_plain"]) == len(fria["reasons"]) == len(fria["steps"])
     assert "the deployer is a public authority or body governed by public law: yes" in fria["reasons"]
     assert "The deployer is a public authority or body governed by public law." in fria["reasons_plain"]
-    # a negation carries the rule data's label, not "not (…)"
-    assert "Not a system for the critical-infrastructure area (Annex III point 2)." in fria["reasons_plain"]
+    # a negation reads as the negated label of its test, not "not (…)"
+    assert "The use case does not fall under Annex III point 2." in fria["reasons_plain"]
     plain = [r for j in first["jurisdictions"] for o in j["obligations"] + j["classifications"]
              for r in o["reasons_plain"]]
     assert "The organisation does not hold the role of provider." in plain
@@ -292,3 +295,22 @@ def test_the_obligations_text_gives_the_bar_s_reasons_as_sentences(rulebook) -> 
     assert "  Because:\n    - " in block
     assert "    - Art. 5(1)(f): emotion recognition in the workplace or education.\n" in block
     assert ": yes" not in block
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 7), dt.date(2028, 9, 1)])
+def test_no_reason_of_an_example_reads_as_a_fact_path_or_a_bare_fragment(as_of: dt.date) -> None:
+    """Every test of the rule data is worded as a clause (``label:``): a reader of the examples'
+    reasons never meets a fact path ("system.use_cases[x].annex_iii contains none of 2.") or a
+    fragment the grammar can only prefix with "Not" ("Not used in publicly accessible spaces.")."""
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    assert len(examples) >= 8
+    bad = []
+    for example in examples:
+        assessment = assess_descriptor(load_descriptor(example), as_of)
+        entries = [o for j in assessment["jurisdictions"] for o in j["obligations"] + j["classifications"]]
+        entries += [j["tier"] for j in assessment["jurisdictions"] if isinstance(j.get("tier"), dict)]
+        for entry in entries:
+            for reason in entry.get("reasons_plain") or []:
+                if reason.startswith("Not ") or FACT_PATH.match(reason):
+                    bad.append(f"{example.name}: {reason}")
+    assert not bad, "\n".join(sorted(set(bad)))

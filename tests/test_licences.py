@@ -195,7 +195,8 @@ def test_explain_shows_catalogue_reasoning(boundary_assessment) -> None:
     assert "700 million monthly active users" in text and "GL ¶83" in text and "confidence high" in text
     text = explain_text(boundary_assessment, "eu.ai_act.art_53_1_a_technical_documentation@unknown-licence")
     assert "undetermined" in text
-    assert "LicenseRef-Acme-Open-1.0 is not in the licence catalogue" in text and "hint:" in text
+    assert "rates LicenseRef-Acme-Open-1.0 free and open-source" in text
+    assert "a licence the catalogue does not know" in text and "hint:" in text
     assert "models[unknown-licence].licence.ai_act_foss" in text
     text = explain_text(boundary_assessment, "eu.ai_act.art_53_1_a_technical_documentation@open-mit")
     assert "MIT License (MIT) is rated 'yes'" in text

@@ -69,9 +69,10 @@ def test_relative_and_bound_quantifiers_are_linear(rules: Path) -> None:
 
 
 def test_exclusive_arms_pass(rules: Path) -> None:
-    arms = ("effective:\n  - {from: 2025-01-01, when: {fact: organisation.public_authority, equals: true}, basis: Art. 9}\n"
-            "  - {from: 2025-06-01, when: {not: {fact: organisation.public_authority, equals: true}}, basis: Art. 10}\n")
-    write(rules, "zz/act/obligations/art_05_x.yaml", _rule("{fact: system.name, equals: x}", arms))
+    public = "{fact: organisation.public_authority, equals: true, label: the organisation is a public body}"
+    arms = (f"effective:\n  - {{from: 2025-01-01, when: {public}, basis: Art. 9}}\n"
+            f"  - {{from: 2025-06-01, when: {{not: {public}}}, basis: Art. 10}}\n")
+    write(rules, "zz/act/obligations/art_05_x.yaml", _rule("{fact: system.name, equals: x, label: the system is x}", arms))
     assert lint(rules)[0] == ["jurisdictions/zz/act/coverage: rule zz.act.art_05_x (Art. 5) is not named by "
                               "any provision of the map [coverage]"]
 
@@ -120,6 +121,33 @@ def test_cycle_is_found(rules: Path) -> None:
         "kind: obligation", "kind: classification").replace("addressees: [provider]\n", ""))
     findings, _ = lint(rules)
     assert any("cycle" in f for f in findings), findings
+
+
+def test_an_unlabelled_fact_test_is_found_with_its_line(rules: Path) -> None:
+    condition = ("\n  all:\n  - {fact: system.name, equals: x}\n"
+                 "  - not: {fact: organisation.public_authority, equals: true}\n"
+                 "    label: the organisation is not a public body\n")
+    arms = "effective:\n  - {from: 2025-01-01, basis: Art. 9, when: {fact: system.lifecycle.first_placed, lt: 2025-01-01}}\n"
+    write(rules, "zz/act/obligations/art_05_x.yaml", _rule(condition, arms))
+    findings, _ = lint(rules, ["labels"])
+    assert [f.split(" has no label")[0] for f in findings] == [
+        "rules/zz/act/obligations/art_05_x.yaml:9:5: fact test 'system.name'",
+        "rules/zz/act/obligations/art_05_x.yaml:14:45: fact test 'system.lifecycle.first_placed'",
+    ], findings  # file:line:column; the test under a labelled not: reads through that label
+    assert all("add `label:`" in f and "sentence(label" in f and f.endswith("[labels]") for f in findings)
+    labelled = (_rule(condition.replace("equals: x}", "equals: x, label: the system is called x}"), arms)
+                .replace("lt: 2025-01-01}", "lt: 2025-01-01, label: the system was first placed before 2025}"))
+    write(rules, "zz/act/obligations/art_05_x.yaml", labelled)
+    assert lint(rules, ["labels"])[0] == []
+
+
+def test_a_classification_title_that_is_no_clause_needs_a_label(rules: Path) -> None:
+    special = rules / "zz/act/classifications/special.yaml"
+    special.write_text(special.read_text("utf-8").replace("label: the system is a special system\n", ""), "utf-8")
+    assert lint(rules, ["labels"])[0] == [
+        "rules/zz/act/classifications/special.yaml: the title 'Special system' is not a clause and reads "
+        "'Not special system.' where a condition refers to it; add a classification `label:` (\"the system is "
+        "…\") [labels]"]
 
 
 def test_schema_errors_are_located(rules: Path) -> None:

@@ -18,6 +18,7 @@ from compliance.descriptor.schema_errors import _unwrap
 from compliance.errors import RuleDataError
 from compliance.law.engine.conditions import LABEL_FACT
 from compliance.law.facts import DERIVED_FACTS
+from compliance.law.lint_labels import label_findings
 from compliance.law.models.rule import (
     All,
     AnyOf,
@@ -187,6 +188,9 @@ def fact_paths(book: Rulebook) -> Iterator[str]:
                 for node, scope in _walk(selector.where, inner):
                     if isinstance(node, Leaf) and _resolve(node.fact, scope) is None:
                         yield f"{_where(book, rid)}: fact path {node.fact!r} does not exist in the descriptor model"
+
+
+lint_check("labels")(label_findings)  # compliance/law/lint_labels.py
 
 
 @lint_check("scopes")

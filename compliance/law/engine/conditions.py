@@ -111,7 +111,7 @@ _NEGATION = {Truth.true: Truth.false, Truth.false: Truth.true, Truth.unknown: Tr
 class Outcome:
     truth: Truth
     steps: tuple[Step, ...] = ()
-    title: str | None = None  # for a classification: its title, used when a reference has no label
+    title: str | None = None  # a classification's label (else its title), for a reference without one
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -276,7 +276,7 @@ def _some(condition: Some, ctx: Context) -> Outcome:
         return Outcome(
             Truth.unknown,
             (Step(f"{shown} is not stated", Truth.unknown, fact=shown, missing=(shown,),
-                  sentence=finding(f"{shown} is not stated")),),
+                  make_sentence=lambda: _no_items(condition, ctx, shown, Truth.unknown)),),
         )
     outcomes = (evaluate(condition.where, sub) for sub in _element_contexts(condition, ctx, items, shown))
     if not ctx.explain:
@@ -284,8 +284,16 @@ def _some(condition: Some, ctx: Context) -> Outcome:
     evaluated = list(outcomes)
     if not evaluated:
         return Outcome(Truth.false, (Step(f"{shown} is empty", Truth.false, fact=shown,
-                                          sentence=finding(f"{shown} is empty")),))
+                                          make_sentence=lambda: _no_items(condition, ctx, shown, Truth.false)),))
     return _combine(evaluated, conjunction=False)
+
+
+def _no_items(condition: Some, ctx: Context, shown: str, truth: Truth) -> str:
+    """The finding for a list not stated or empty: the quantifier's label read with its truth
+    ("No use case …" rather than a fact path), else the path."""
+    if condition.label:
+        return sentence(interpolate(condition.label, ctx), truth.value)
+    return finding(f"{shown} {'is not stated' if truth is Truth.unknown else 'is empty'}")
 
 
 def _element_contexts(condition: Some, ctx: Context, items: Any, shown: str) -> Iterator[Context]:
@@ -360,15 +368,12 @@ def _leaf(leaf: Leaf, ctx: Context) -> Outcome:
     if op == "is_set":
         stated = value is not _MISSING
         truth = Truth.true if stated == declared else Truth.false
-        label = leaf.label
-        found = Truth.true if stated else Truth.false
-
-        def shown_text() -> str:  # display the plain fact, not its negation
-            return interpolate(label, ctx) if label else f"{shown} is stated"
-
-        return Outcome(truth, (Step(None, found, fact=shown, make=shown_text, make_sentence=(
-            (lambda: sentence(interpolate(label, ctx), found.value)) if label
-            else (lambda: finding(f"{shown} {'is stated' if stated else 'is not stated'}")))),))
+        if leaf.label:  # a label words the test ("the descriptor does not state …"): read it with its truth
+            return Outcome(truth, (Step(None, truth, fact=shown, make=text, make_sentence=plain(truth)),))
+        found = Truth.true if stated else Truth.false  # unlabelled: display the plain fact
+        return Outcome(truth, (Step(None, found, fact=shown, make=lambda: f"{shown} is stated",
+                                    make_sentence=lambda: finding(
+                                        f"{shown} {'is stated' if stated else 'is not stated'}")),))
     if value is _MISSING:
         return Outcome(Truth.unknown, (Step(None, Truth.unknown, fact=shown, missing=(shown,), make=text,
                                             make_sentence=plain(Truth.unknown) if leaf.label else (

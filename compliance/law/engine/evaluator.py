@@ -130,7 +130,8 @@ class _Evaluator:
         result = self.classification(rule_id, bindings)
         outcome = self.outcomes.get(id(result))
         if outcome is None:  # one Outcome per classification result (results live in self.memo)
-            outcome = self.outcomes[id(result)] = Outcome(result.truth, tuple(result.steps), result.rule.title)
+            outcome = self.outcomes[id(result)] = Outcome(result.truth, tuple(result.steps),
+                                                          result.rule.label or result.rule.title)
         return outcome
 
     def classification(self, rule_id: str, bindings: Bindings) -> ClassificationResult:

@@ -236,6 +236,10 @@ class Rule(_Strict):
     scope: Scope = Scope.system
     """What the rule is evaluated for: the system, each model, or each use case."""
     title: Text
+    label: Text | None = None
+    """For classifications: the classification as a clause about its subject ("the system is a
+    legacy high-risk system (Art. 111(2))"), read as a sentence wherever a condition refers to it
+    without a label of its own (the title otherwise)."""
     summary: Text
     """Plain-language summary."""
     addressees: list[str] | None = None
@@ -273,6 +277,8 @@ class Rule(_Strict):
             raise ValueError("a check needs 'condition', 'severity' and 'message'")
         if self.kind is not Kind.classification and self.grants_role:
             raise ValueError("only classifications may grant a role")
+        if self.kind is not Kind.classification and self.label:
+            raise ValueError("only classifications carry a 'label' of their own")
         return self
 
 
