@@ -39,6 +39,18 @@ def engine_pack(path: str) -> Path:
     return build_pack(source, _ROOT / f"engine-{source.stem}", AS_OF, {"pdf"}, None)
 
 
+@functools.cache
+def engine_release_pack(path: str, as_of: str) -> Path:
+    """The pack of a descriptor built with the real engine at ``as_of`` (ISO date), with unsigned
+    release renditions (--release --allow-gaps)."""
+    from compliance.documents.pack import build
+    from compliance.documents.release import ReleaseOptions
+
+    source = Path(path)
+    return build(source, _ROOT / f"engine-release-{source.stem}-{as_of}", dt.date.fromisoformat(as_of),
+                 {"pdf"}, None, release=ReleaseOptions(allow_gaps=True)).path
+
+
 SIGN_PASSWORD = b"release-test"
 
 

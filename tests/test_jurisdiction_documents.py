@@ -19,8 +19,9 @@ AS_OF = dt.date(2026, 11, 25)
 SCENARIO = ROOT / "jurisdictions" / "us_ca" / "sb53" / "tests" / "eu_and_california.yaml"
 CN_SCENARIO = ROOT / "jurisdictions" / "cn" / "genai_measures" / "tests" / "public_chat_service.yaml"
 
-EU_KEYS = ["transparency_report", "annex_iv", "annex_v", "fria", "annex_xi", "annex_xii",
-           "incident_log", "training_summary"]
+EU_KEYS = ["transparency_report", "annex_iv", "annex_v", "instructions_for_use",
+           "post_market_monitoring_plan", "annex_viii", "fria", "annex_xi", "annex_xii",
+           "incident_log", "training_summary", "copyright_policy", "safety_security_report"]
 
 
 def _descriptor(scenario: Path, markets: list[str] | None = None) -> dict:
@@ -77,6 +78,7 @@ def test_pack_holds_each_laws_documents(multi: dict) -> None:
         ("transparency_report", "system"), ("incident_log", "system"),
         ("annex_xi", "model:frontier-1"), ("annex_xii", "model:frontier-1"),
         ("training_summary", "model:frontier-1"),
+        ("copyright_policy", "model:frontier-1"), ("safety_security_report", "model:frontier-1"),
         ("ca_frontier_ai_framework", "system"), ("ca_transparency_report", "model:frontier-1"),
         ("ca_training_data_documentation", "system"), ("kr_labelling_notice", "system"),
         ("gaps", "system"),
@@ -141,7 +143,7 @@ def test_training_data_documentation_items(multi: dict) -> None:
     gaps = {g["where"] for g in ctx["gaps"]}
     # the descriptor states no training data: the summary is gaps, never filler
     assert {"ca_training_data_documentation.a.1.sources", "ca_training_data_documentation.a.5",
-            "ca_training_data_documentation.a.10"} <= gaps
+            "ca_training_data_documentation.a.10.periods"} <= gaps
     fields = {f["id"]: f for s in ctx["sections"] for c in [s, *s["children"]] for f in c["fields"]}
     assert fields["ca_training_data_documentation.system.release"]["lines"] == ["2025-09-01"]
 

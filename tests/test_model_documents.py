@@ -385,8 +385,12 @@ def test_every_fact_a_sections_file_names_is_a_descriptor_field(structure: Path)
             stack.extend(node.get("fields") or [])
         fact = node.get("fact")
         paths.extend([fact] if isinstance(fact, str) else fact or [])
-        if (node.get("applicable_if") or {}).get("fact"):
-            paths.append(node["applicable_if"]["fact"])
+        conditions = [node.get("applicable_if") or {}]
+        while conditions:  # a condition, or any/all of conditions
+            cond = conditions.pop()
+            conditions.extend(cond.get("any") or cond.get("all") or [])
+            if cond.get("fact"):
+                paths.append(cond["fact"])
     for q in (data.get("questions") or {}).values():
         paths.extend([q["items"], f"{q['items']}.{q['key']}", q["complete"]])
     unknown = [p for p in paths if not _model_field_exists(p)]

@@ -34,7 +34,10 @@ def test_pack_contents_and_manifest() -> None:
     assert (path / "descriptor.yaml").read_bytes() == (DATA / "hiring.yaml").read_bytes()
     assert json.loads((path / "obligations.json").read_text()) == sample_assessment("hiring")
     absent = [d for d in manifest["documents"] if not d["present"]]
-    assert {d["document"] for d in absent} == {"annex_xi", "annex_xii", "training_summary", "incident_log"}
+    assert {d["document"] for d in absent} == {"annex_xi", "annex_xii", "training_summary", "incident_log",
+                                               "copyright_policy", "safety_security_report",
+                                               "instructions_for_use", "post_market_monitoring_plan",
+                                               "annex_viii"}
     index = (path / "index.html").read_text()
     assert "model.significant_generality" in index and "fria.pdf" in index
 

@@ -11,7 +11,9 @@ modalities); which of them trigger which provision is decided by the rule data u
 One module per part of the descriptor: ``common`` (format version, constrained types, the base
 model), ``organisation``, ``system`` (lifecycle, features, prohibited-practice screening),
 ``use_cases`` (classification facts), ``fria`` (the deployer's fundamental rights impact
-assessment), ``ai_models``, ``evidence`` (evidence files and the
+assessment), ``high_risk`` (instructions-for-use content, post-market monitoring, EU database
+registration), ``ai_models`` (with ``gpai_policies``: a model's copyright policy and Safety and
+Security Model Report facts), ``evidence`` (evidence files and the
 incident register) and ``descriptor`` (the root ``Descriptor``). Import from this package: every
 public name is re-exported here.
 """
@@ -70,6 +72,19 @@ from compliance.descriptor.model.fria import (
     RightAnalysis,
     RiskLevel,
 )
+from compliance.descriptor.model.gpai_policies import (
+    CopyrightPolicy,
+    IdentifiedSystemicRisk,
+    SafetySecurity,
+)
+from compliance.descriptor.model.high_risk import (
+    AccuracyMetric,
+    EuRegistration,
+    InstructionsForUseContent,
+    MonitoringSource,
+    NotifiedBodyCertificate,
+    PostMarketMonitoring,
+)
 from compliance.descriptor.model.organisation import (
     KoreaMetrics,
     Money,
@@ -114,6 +129,9 @@ __all__ = [
     "Channel",
     "Component",
     "ComponentKind",
+    "CopyrightPolicy",
+    "IdentifiedSystemicRisk",
+    "SafetySecurity",
     "ComputeMethod",
     "ConsequentialDecisionDomain",
     "CountryCode",
@@ -121,6 +139,12 @@ __all__ = [
     "Derogation",
     "DerogationCondition",
     "Descriptor",
+    "AccuracyMetric",
+    "EuRegistration",
+    "InstructionsForUseContent",
+    "MonitoringSource",
+    "NotifiedBodyCertificate",
+    "PostMarketMonitoring",
     "DesignChange",
     "Energy",
     "Evaluation",

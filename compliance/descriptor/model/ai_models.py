@@ -1,6 +1,7 @@
 """The AI models in or behind the system: origin and base model, intended tasks, training
 compute and data, energy, licence, openness (released components), monetisation, distribution
-and releases, systemic risk and reported evaluations."""
+and releases, systemic risk and reported evaluations; the copyright-policy and Safety and Security
+Model Report facts are in ``gpai_policies``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from compliance.descriptor.model.common import (
     YearMonth,
     _Model,
 )
+from compliance.descriptor.model.gpai_policies import CopyrightPolicy, SafetySecurity
 
 
 class Modality(str, Enum):
@@ -98,6 +100,13 @@ class DataSource(_Model):
     """Whether it contains personal data."""
     url: str | None = None
     """Where the dataset is described."""
+    collected_from: YearMonth | dt.date | None = None
+    """When collection of the data in this source began (YYYY-MM or a date)."""
+    collected_until: YearMonth | dt.date | None = None
+    """When collection of the data in this source ended (YYYY-MM or a date); unset while it is
+    ongoing or unknown (see training_data.collection_continues)."""
+    first_used: YearMonth | dt.date | None = None
+    """When the dataset was first used during the development of the model (YYYY-MM or a date)."""
 
 
 class TrainingModality(_Model):
@@ -410,3 +419,8 @@ class AIModel(_Model):
     """Natural languages the model is stated to handle (e.g. ISO 639 codes such as en, de)."""
     evaluations: list[Evaluation] | None = None
     """Reported evaluation results (accuracy and other metrics)."""
+    copyright: CopyrightPolicy | None = None
+    """The copyright policy for the model: the provider's measures on lawful access, rights
+    reservations, infringing outputs and complaints."""
+    safety_security: SafetySecurity | None = None
+    """The Safety and Security Model Report's facts (models with systemic risk)."""

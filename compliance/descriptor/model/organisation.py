@@ -92,8 +92,13 @@ class Organisation(_Model):
     """Annual gross revenue, for revenue thresholds in some laws."""
     authorised_representative: str | None = None
     """Name of the authorised representative in the EU, where one is appointed."""
+    address: NonEmptyText | None = None
+    """Postal address of the organisation (registered office or place of establishment)."""
     contact: str | None = None
     """Contact address or e-mail for regulatory matters."""
+    website: str | None = None
+    """The organisation's public internet website (URL), where documents the law asks it to post
+    or publish are found (e.g. Cal. Civ. Code § 3111, Cal. Bus. & Prof. Code § 22757.12)."""
     code_of_practice_signatory: StrictBool | None = None
     """Signatory of the EU General-Purpose AI Code of Practice."""
     own_name_on_existing_high_risk_system: StrictBool | None = None

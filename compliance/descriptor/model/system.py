@@ -18,6 +18,11 @@ from compliance.descriptor.model.common import (
     _Model,
 )
 from compliance.descriptor.model.fria import FundamentalRightsImpactAssessment
+from compliance.descriptor.model.high_risk import (
+    EuRegistration,
+    InstructionsForUseContent,
+    PostMarketMonitoring,
+)
 from compliance.descriptor.model.use_cases import UseCase
 
 
@@ -250,3 +255,13 @@ class System(_Model):
     fria: FundamentalRightsImpactAssessment | None = None
     """The deployer's fundamental rights impact assessment of its use of the system, and the
     notification of its results (for deployers that owe one)."""
+    instructions_for_use_content: InstructionsForUseContent | None = None
+    """The content of the instructions for use beyond the facts stated elsewhere (accuracy and its
+    metrics, robustness, cybersecurity, circumstances of risk, explainability, performance for
+    groups, input data, interpretation of output, pre-determined changes, lifetime, maintenance,
+    log mechanisms)."""
+    post_market_monitoring: PostMarketMonitoring | None = None
+    """The provider's post-market monitoring system and plan."""
+    eu_registration: EuRegistration | None = None
+    """The data of the system's registration (or of its use by a public deployer) in the EU
+    database."""

@@ -232,8 +232,10 @@ def _month(value: Any) -> str:
 def _records(value: Any, columns: Sequence[Mapping[str, Any]]) -> list[str]:
     """A list of entries, one line each, in the order of the sections file's ``columns``: the
     first column's value, then every other stated column as ``label: value``; a yes/no column
-    with ``when_true``/``when_false`` texts shows that text instead (nothing when it has none).
-    A value that ends a sentence is followed by the next as a sentence, others by a dash."""
+    with ``when_true``/``when_false`` texts shows that text instead (nothing when it has none);
+    a column with an ``unstated`` text shows it when the entry does not state the value, so a
+    missing item stays visible. A value that ends a sentence is followed by the next as a
+    sentence, others by a dash."""
     lines = []
     for entry in value if isinstance(value, list) else [value]:
         if not isinstance(entry, Mapping):
@@ -243,6 +245,8 @@ def _records(value: Any, columns: Sequence[Mapping[str, Any]]) -> list[str]:
         for index, column in enumerate(columns):
             stated = entry.get(column["key"])
             if stated is None or stated == [] or stated == "":
+                if column.get("unstated"):
+                    bits.append(str(column["unstated"]))
                 continue
             if isinstance(stated, bool) and ("when_true" in column or "when_false" in column):
                 text = column.get("when_true" if stated else "when_false")

@@ -37,12 +37,25 @@ def _check_references(data: Mapping[str, Any], path: Path) -> None:
             _check_repeated(node, path)
         stack.extend(node.get("children") or [])
         stack.extend(node.get("fields") or [])
-        cond = node.get("applicable_if") or {}
-        for ref in (node.get("question"), cond.get("question")):
+        conditions = _conditions(node.get("applicable_if") or {}, path, node.get("id"))
+        if "only_when_applying" in node and not isinstance(node["only_when_applying"], bool):
+            raise ValueError(f"{path}: {node.get('id')}: only_when_applying is true or false")
+        for ref in (node.get("question"), *(c.get("question") for c in conditions)):
             if ref is not None and ref not in questions:
                 raise ValueError(f"{path}: {node.get('id')}: no question {ref!r} in 'questions'")
         if node.get("bands") is not None and node["bands"] not in bands:
             raise ValueError(f"{path}: {node.get('id')}: no band set {node['bands']!r} in 'bands'")
+
+
+def _conditions(cond: Mapping[str, Any], path: Path, where: Any) -> list[Mapping[str, Any]]:
+    """An ``applicable_if`` condition and, for ``any``/``all``, every condition inside it."""
+    if "any" not in cond and "all" not in cond:
+        return [cond]
+    parts = cond.get("any", cond.get("all"))
+    if not isinstance(parts, list) or not parts or ("any" in cond and "all" in cond):
+        raise ValueError(f"{path}: {where}: applicable_if takes 'any' or 'all' with a list of "
+                         "conditions")
+    return [cond, *(c for part in parts for c in _conditions(part, path, where))]
 
 
 def _reject_empty_keys(node: Any, path: Path) -> None:

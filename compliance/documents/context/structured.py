@@ -18,6 +18,11 @@ with the ``columns`` the field names (``records``).
 A section with ``each: <list fact>`` is repeated once per item (e.g. one analysis per fundamental
 right): its fields name facts relative to the item (``.risk``) and carry ``{n}``, the item's
 number, in their ids; a gap in an item's field blocks the obligation its id's point names.
+
+A condition (``applicable_if``) tests a fact, a classification, an obligation's verdict or a
+question, or combines such tests with ``any`` or ``all``. A section marked ``only_when_applying``
+is left out unless an applying obligation's ``documents:`` tag names it or one of its parts (the
+parts of a form that only some operators fill in).
 """
 
 from __future__ import annotations
@@ -160,6 +165,11 @@ class _Walker:
         cond = spec.get("applicable_if")
         if not cond:
             return "applicable", None
+        if "any" in cond or "all" in cond:  # conditions combined, three-valued
+            state = self._combined(cond)
+            if state == "applicable":
+                return "applicable", None
+            return state, cond.get("otherwise" if state == "not_applicable" else "unknown")
         if "question" in cond:
             answered, _ = self.answer(cond["question"])
             if answered == "yes":
@@ -193,6 +203,25 @@ class _Walker:
         if truthy:
             return "applicable", None
         return "not_applicable", cond.get("otherwise")
+
+    def _combined(self, cond: Mapping[str, Any]) -> str:
+        """``any``: applicable when one part is, not applicable when every part is not; ``all``:
+        not applicable when one part is not, applicable when every part is; else open."""
+        states = [self._applicability({"applicable_if": part})[0]
+                  for part in cond.get("any") or cond.get("all") or []]
+        decided, other = (("applicable", "not_applicable") if "any" in cond
+                          else ("not_applicable", "applicable"))
+        if decided in states:
+            return decided
+        if states and all(s == other for s in states):
+            return other
+        return "pending" if "pending" in states else "unknown"
+
+    def applying_tag(self, sid: str) -> bool:
+        """Whether an applying obligation's ``documents:`` tag names section ``sid`` or a part of
+        it (a section marked ``only_when_applying`` is left out of the document otherwise)."""
+        return any(tag == sid or tag.startswith(sid + ".")
+                   for ob in self.obligations for tag in ob.get("documents") or [])
 
     def field(self, spec: Mapping[str, Any], section: Mapping[str, Any]) -> dict[str, Any]:
         fid = spec["id"]
@@ -284,7 +313,10 @@ class _Walker:
         return out
 
     def sections(self, spec: Mapping[str, Any], level: int = 1) -> list[dict[str, Any]]:
-        """A section, or for a repeated one (``each``) a section per item of its list fact."""
+        """A section, or for a repeated one (``each``) a section per item of its list fact; none
+        for a section marked ``only_when_applying`` that no applying obligation's tag names."""
+        if spec.get("only_when_applying") and not self.applying_tag(spec["id"]):
+            return []
         if "each" not in spec:
             return [self.section(spec, level)]
         items = resolve(self.facts, spec["each"])
