@@ -220,7 +220,9 @@ class _Body:
             self.put("training_data.modalities", modalities, TRAINING_MODALITIES[0])
         sources = self._rows(SOURCES, DataSource, lambda row: {
             "name": row("source"), "type": row("type"), "modalities": _items(row.raw("modalities")),
-            "size": row("size"), "url": row("url"), "provenance": row("provenance")})
+            "size": row("size"), "url": row("url"), "provenance": row("provenance"),
+            "collected_from": row("collected from"), "collected_until": row("collected until"),
+            "first_used": row("first used")})
         if sources is not None:
             self._sources(sources)
 

@@ -203,7 +203,8 @@ def _training_data(model: AIModel) -> list[str]:
         rows = [[md(s.name), md(s.type or ""), _cell_list([m.value for m in s.modalities]
                                                           if s.modalities is not None else None),
                  md(s.size or ""), md(s.url or ""), md(s.provenance or ""),
-                 "" if s.personal_data is None else ("yes" if s.personal_data else "no")]
+                 "" if s.personal_data is None else ("yes" if s.personal_data else "no"),
+                 *("" if d is None else str(d) for d in (s.collected_from, s.collected_until, s.first_used))]
                 for s in training.sources]
         lines += [*table(SOURCES[1], rows), ""]
     if training.modalities:

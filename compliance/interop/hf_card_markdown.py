@@ -80,7 +80,7 @@ PARAGRAPHS: dict[str, str] = {
 RELEASES = ("Release Dates", ("Channel", "First available", "Where or to whom"))
 SIZES = ("Maximum Input and Output Sizes", ("Direction", "Modality", "Maximum size"))
 SOURCES = ("Training Data", ("Source", "Type", "Modalities", "Size", "URL", "Provenance",
-                             "Personal data"))
+                             "Personal data", "Collected from", "Collected until", "First used"))
 TRAINING_MODALITIES = ("Training Data", ("Modality", "Size", "Unit", "Content types"))
 
 # --------------------------------------------------------------------------- writing
