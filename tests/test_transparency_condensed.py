@@ -86,3 +86,26 @@ def test_a_model_document_names_its_model_in_the_running_header() -> None:
             assert "Model: " in page.extract_text(), path.name
     report = PdfReader(folder / "transparency-report.pdf").pages[1].extract_text()
     assert "Model: " not in report
+
+
+def test_a_release_copy_never_points_into_the_pack() -> None:
+    """A release rendition travels alone: the draft's "see … in this pack" statements are replaced
+    by their ``release_text`` / ``release_intro`` wording."""
+    from compliance.documents.release import release_document
+
+    path = EXAMPLES / "frontier-model-provider.yaml"
+    descriptor = load_descriptor(path)
+    info = PackInfo(AS_OF, "0" * 64, path.name, path.parent, "0.1.0", "eu 2026.11.25")
+    _, docs = render_documents(descriptor, assess_descriptor(descriptor, AS_OF), info, None)
+    framework = next(d for d in docs if d.decision.spec.key == "ca_frontier_ai_framework")
+    assert "this pack" in _text(framework.html)  # the draft may say it
+    released = release_document(framework.decision.stem, "public", framework.context).context
+
+    def texts(sections: list) -> list[str]:
+        out = []
+        for s in sections:
+            out += [s.get("intro") or "", *(line for f in s["fields"] for line in f.get("lines") or [])]
+            out += texts(s["children"])
+        return out
+
+    assert not any("this pack" in t for t in texts(released["sections"]))

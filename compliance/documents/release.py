@@ -140,6 +140,8 @@ class _Cleaner:
 
     def field(self, f: Mapping[str, Any]) -> dict[str, Any]:
         out = {**f, "recipients": [], "evidence": self.evidence(f.get("evidence") or [])}
+        if f.get("release_lines"):  # a draft's statement about the pack, worded for the release
+            out["lines"] = list(f["release_lines"])
         if self._redact(out, _words(f.get("citation"), f.get("label"))):
             return out
         if f.get("gap"):
@@ -156,6 +158,8 @@ class _Cleaner:
         children = [c for c in (self.section(c) for c in s.get("children") or []) if c is not None]
         out = {**s, "fields": fields, "children": children,
                "evidence": self.evidence(s.get("evidence") or [])}
+        if "release_intro" in s:  # a draft's note about the pack, worded for the release
+            out["intro"] = s["release_intro"]
         if s.get("gap"):
             self.gap(s.get("citation"), s.get("heading"))
             out["gap"], out["not_provided"] = None, True

@@ -23,6 +23,10 @@ A condition (``applicable_if``) tests a fact, a classification, an obligation's 
 question, or combines such tests with ``any`` or ``all``. A section marked ``only_when_applying``
 is left out unless an applying obligation's ``documents:`` tag names it or one of its parts (the
 parts of a form that only some operators fill in).
+
+A draft may speak of the pack ("see the draft declaration in this pack"); a release rendition,
+which travels alone, may not. A fixed ``text`` field may carry ``release_text`` and a section
+``release_intro``: the wording :mod:`compliance.documents.release` prints instead.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from compliance.documents.context.facts import (
 )
 from compliance.documents.context.formatting import _plain, fmt_sci, format_value
 from compliance.documents.context.structure_file import load_structure as load_structure
-from compliance.documents.selection import Decision, all_obligations
+from compliance.documents.selection import Decision, all_obligations, tag_matches
 
 
 class _Walker:
@@ -220,8 +224,7 @@ class _Walker:
     def applying_tag(self, sid: str) -> bool:
         """Whether an applying obligation's ``documents:`` tag names section ``sid`` or a part of
         it (a section marked ``only_when_applying`` is left out of the document otherwise)."""
-        return any(tag == sid or tag.startswith(sid + ".")
-                   for ob in self.obligations for tag in ob.get("documents") or [])
+        return any(tag_matches(tag, sid) for ob in self.obligations for tag in ob.get("documents") or [])
 
     def field(self, spec: Mapping[str, Any], section: Mapping[str, Any]) -> dict[str, Any]:
         fid = spec["id"]
@@ -243,6 +246,8 @@ class _Walker:
             return out
         if "text" in spec:  # a fixed statement required by the law (e.g. Annex V(3))
             out["lines"] = [spec["text"]]
+            if "release_text" in spec:  # what the release rendition says instead (no draft, no pack)
+                out["release_lines"] = [spec["release_text"]]
             if state in ("unknown", "pending") and message:
                 out["lines"].append(f"(Required only if it applies: {message}.)")
             return out
@@ -288,6 +293,7 @@ class _Walker:
             "citation": spec.get("citation", ""),
             "heading": spec["heading"],
             "intro": spec.get("intro", ""),
+            **({"release_intro": spec["release_intro"]} if "release_intro" in spec else {}),
             "level": level,
             "fields": [],
             "children": [],
