@@ -40,3 +40,15 @@ def test_the_website_fills_every_where_posted_field() -> None:
     report = next(t for stem, t in texts.items()
                   if stem.startswith(BY_KEY["ca_transparency_report"].filename))
     assert "https://quillmere.example/transparency" in report
+
+
+def test_a_pinpoint_that_names_its_instrument_is_not_prefixed_twice(rulebook) -> None:
+    """China's rules cite several instruments; "GB 45438-2025 cl. 5" already names its standard."""
+    from compliance.cli.reporting import render_assessment_text
+    from compliance.law.engine.evaluator import assess_selected
+
+    descriptor = load_descriptor(EXAMPLES / "frontier-model-provider.yaml")
+    text = render_assessment_text(assess_selected(descriptor, rulebook, AS_OF))
+    assert "GB 45438-2025 cl. 5" in text
+    assert "GB 45438-2025 GB 45438-2025" not in text
+    assert "Labelling Measures Art. 4" in text  # other instruments keep their prefix

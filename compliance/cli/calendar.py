@@ -74,8 +74,7 @@ def calendar_command(files: tuple[Path, ...], output: Path | None, as_of: dt.dat
                          f"calendar (run: compliance ask {file})")
         if descriptor.incidents is not None:
             clockbook = clockbook or load_clockbook(rules_dir)
-            base = Path.cwd() if file == STDIN else file.parent
-            with loaded_register(base / descriptor.incidents.path) as register:
+            with loaded_register(file.parent / descriptor.incidents.path) as register:
                 result = check(descriptor, register, assessment, clockbook, instant, descriptor.incidents.path)
             events.extend(incident_events(result.incidents, system, instant))
             undated = undated_steps(result.incidents)

@@ -16,8 +16,11 @@ from compliance.io.textsafe import json_safe, printable
 from compliance.version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from compliance.descriptor.validation import LoadResult
     from compliance.law.engine.results import Assessment, ObligationResult
+    from compliance.law.models.rule import Rule
 
 
 def to_json_text(data: Any) -> str:
@@ -100,12 +103,12 @@ def _group(o: ObligationResult) -> str:
     return o.verdict.value
 
 
-def _line(o: ObligationResult, ids: bool, prefix: dict[str, str]) -> str:
+def _line(o: ObligationResult, ids: bool, cite_of: Callable[[Rule], str]) -> str:
     subject = "" if o.subject == "system" else f" [{o.subject}]"
     when = ""
     if o.applies_from:
         when = f" — from {o.applies_from.isoformat()}"
-    cite = prefix.get(o.rule.citation.instrument, "") + o.rule.citation.pinpoint
+    cite = cite_of(o.rule)
     text = f"  {cite:<24} {o.rule.title}{subject}{when}"
     if ids:
         text += f"\n  {'':<24} id: {o.id}"
@@ -118,7 +121,8 @@ def _line(o: ObligationResult, ids: bool, prefix: dict[str, str]) -> str:
 _COLLAPSE_FROM = 4
 
 
-def _undetermined_lines(items: list[ObligationResult], ids: bool, prefix: dict[str, str]) -> list[str]:
+def _undetermined_lines(items: list[ObligationResult], ids: bool,
+                        cite_of: Callable[[Rule], str]) -> list[str]:
     """Undetermined obligations, those that wait on the same facts collapsed into one line (a
     plain deployer's provider duties all wait on the same value-chain questions)."""
     groups: dict[tuple[str, ...], list[ObligationResult]] = {}
@@ -130,10 +134,10 @@ def _undetermined_lines(items: list[ObligationResult], ids: bool, prefix: dict[s
         if group is None:
             continue  # already shown with its group
         if len(group) < _COLLAPSE_FROM:
-            lines.append(_line(o, ids, prefix))
+            lines.append(_line(o, ids, cite_of))
             continue
         del groups[tuple(o.missing)]
-        cites = ", ".join(prefix.get(g.rule.citation.instrument, "") + g.rule.citation.pinpoint for g in group)
+        cites = ", ".join(cite_of(g.rule) for g in group)
         lines.append(f"  {len(group)} obligations wait on the same facts: {cites}")
         lines.append(f"  {'':<24} missing: {', '.join(o.missing)}   (--all lists them one by one)")
     return lines
@@ -205,9 +209,6 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
                 for c in held
             )
         counts = Counter(_group(o) for o in j.obligations)
-        # several instruments (an act and its decree): name the instrument before each pinpoint
-        used = {o.rule.citation.instrument for o in j.obligations}
-        prefix = ({k: f"{v.short} " for k, v in j.jurisdiction.instruments.items()} if len(used) > 1 else {})
         out.append("")
         for key, title in _GROUPS:
             items = [o for o in j.obligations if _group(o) == key]
@@ -225,9 +226,9 @@ def render_assessment_text(assessment: Assessment, *, show_all: bool = False, id
                     continue
                 out.append(f" as {role}:")
                 if key == "undetermined" and not show_all:
-                    out.extend(_undetermined_lines(mine, ids, prefix))
+                    out.extend(_undetermined_lines(mine, ids, j.shown_pinpoint))
                 else:
-                    out.extend(_line(o, ids, prefix) for o in mine)
+                    out.extend(_line(o, ids, j.shown_pinpoint) for o in mine)
             out.append("")
     out.append("Explain a line: compliance explain FILE ID   (show ids with --ids; part of an id is enough, e.g. art_26_7)")
     return printable("\n".join(out) + "\n")

@@ -124,16 +124,12 @@ def obligation_events(assessment: Assessment, system: SystemRef) -> list[Calenda
     for j in assessment.jurisdictions:
         jurisdiction = j.jurisdiction
         pending = assessment.pending_on(jurisdiction.code)
-        # several instruments in one jurisdiction (an act and its decree): name the instrument
-        used = {o.rule.citation.instrument for o in j.obligations}
-        shorts = ({k: f"{v.short} " for k, v in jurisdiction.instruments.items()} if len(used) > 1 else {})
         for o in j.obligations:
             start = o.applies_from
             if o.verdict is not Verdict.applies or start is None:
                 continue
             citation = o.rule.citation
-            prefix = shorts.get(citation.instrument, "")
-            pinpoint = citation.pinpoint if citation.pinpoint.startswith(prefix) else prefix + citation.pinpoint
+            pinpoint = j.shown_pinpoint(o.rule)
             subject = _subject(o)
             shown = _one_line(system.name) + (f", {_one_line(subject)}" if subject else "")
             summary = f"{pinpoint}: {o.rule.title} ({shown})"

@@ -31,6 +31,7 @@ from compliance.descriptor.model import AIModel, Descriptor
 from compliance.interop import _hub
 from compliance.interop._common import (
     MODEL_PROPERTY_PATHS,
+    _get,
     fmt_number,
     fmt_value,
     properties_for,
@@ -119,13 +120,6 @@ def card_data(model: AIModel) -> _hub.ModelCardData:
         eval_results=results or None,
         license=hub_id, license_name=licence_name, license_link=licence_link,
     )
-
-
-def _get(model: AIModel, path: str) -> Any:
-    value: Any = model
-    for part in path.split("."):
-        value = getattr(value, part, None) if value is not None else None
-    return value
 
 
 def _shown(value: Any) -> str | None:

@@ -182,6 +182,18 @@ class JurisdictionResult:
     classifications: tuple[ClassificationResult, ...]
     obligations: tuple[ObligationResult, ...]
 
+    def shown_pinpoint(self, rule: Rule) -> str:
+        """The rule's pinpoint as a reader sees it: where the jurisdiction's obligations cite
+        several instruments (an act and its decree), prefixed with the instrument's short name,
+        unless the pinpoint already begins with it ("GB 45438-2025 cl. 5")."""
+        pinpoint = rule.citation.pinpoint
+        if len({o.rule.citation.instrument for o in self.obligations}) < 2:
+            return pinpoint
+        instrument = self.jurisdiction.instruments.get(rule.citation.instrument)
+        if instrument is None or pinpoint.startswith(instrument.short):
+            return pinpoint
+        return f"{instrument.short} {pinpoint}"
+
     def highlights(self) -> list[dict[str, Any]]:
         """The jurisdiction's highlighted classifications that hold for the system or a model, in
         the data's order (least to most significant)."""
